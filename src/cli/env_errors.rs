@@ -1,0 +1,61 @@
+//! clap reports a bad value by its flag even when the value came from the
+//! flag's environment twin. In a container the variable is what people set,
+//! so such messages are rewritten to name the variable too.
+
+use std::ffi::OsString;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, Command};
+
+/// Returns `error`, naming the environment variable when the bad value
+/// came from one rather than from the command line.
+pub fn name_the_variable(error: clap::Error, root: &Command, argv: &[OsString]) -> clap::Error {
+    if !matches!(error.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation) {
+        return error;
+    }
+    let Some(ContextValue::String(shown)) = error.get(ContextKind::InvalidArg) else {
+        return error;
+    };
+    let Some(long) = shown.split_whitespace().next().and_then(|f| f.strip_prefix("--")) else {
+        return error;
+    };
+    let Some(arg) = find_arg(root, argv, long) else {
+        return error;
+    };
+    let Some(variable) = arg.get_env().map(|v| v.to_string_lossy().into_owned()) else {
+        return error;
+    };
+    if given_on_command_line(arg, argv) {
+        return error;
+    }
+    let message = error.to_string();
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let message = message.replacen(
+        &format!("'{shown}'"),
+        &format!("environment variable {variable} (--{long})"),
+        1,
+    );
+    clap::Error::raw(error.kind(), message).with_cmd(root)
+}
+
+/// Finds the argument `--long` in the subcommand named by `argv`, or in
+/// one of its parents (global flags).
+fn find_arg<'a>(root: &'a Command, argv: &[OsString], long: &str) -> Option<&'a Arg> {
+    let mut path = vec![root];
+    for word in argv.iter().skip(1) {
+        let current = path.last().expect("path starts at the root");
+        if let Some(sub) = current.find_subcommand(word) {
+            path.push(sub);
+        }
+    }
+    path.iter().rev().find_map(|c| c.get_arguments().find(|a| a.get_long() == Some(long)))
+}
+
+fn given_on_command_line(arg: &Arg, argv: &[OsString]) -> bool {
+    let long = arg.get_long().map(|l| format!("--{l}"));
+    let short = arg.get_short().map(|s| format!("-{s}"));
+    argv.iter().skip(1).map(|a| a.to_string_lossy()).any(|a| {
+        long.as_ref().is_some_and(|l| a == *l || a.starts_with(&format!("{l}=")))
+            || short.as_ref().is_some_and(|s| a.starts_with(s.as_str()))
+    })
+}

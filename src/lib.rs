@@ -1,0 +1,25 @@
+//! plinth: the one static binary behind the monasca-base container image.
+//!
+//! It replaces the shell and Python helpers the original base image carried
+//! (wait scripts, Templer, tini, su-exec) with subcommands of one program that
+//! runs unchanged on Debian, Alpine and empty images.
+//!
+//! # Layout
+//! - [`cli`]: the command line, its environment twins, and dispatch.
+//! - [`exit`]: every exit code plinth can return, in one place.
+//! - [`wait`]: readiness probes (TCP, HTTP, Kafka, MySQL) and the retry
+//!   schedule that drives them; `plinth health` reuses the same probes.
+//! - [`net`]: address parsing and name resolution done in Rust.
+//! - [`template`]: Jinja2 rendering of config files from the environment.
+//! - [`init`]: PID 1 duties: spawn, forward signals, reap, exit code.
+//! - [`settings`]: parsing of durations, booleans and log levels shared by all.
+
+pub mod cli;
+pub mod exit;
+pub mod health;
+pub mod init;
+pub mod log;
+pub mod net;
+pub mod settings;
+pub mod template;
+pub mod wait;

@@ -1,0 +1,97 @@
+//! `host:port`, `[v6]:port` and `scheme://host:port/path` as one type.
+
+use std::fmt;
+
+/// A host (name or IP literal) and a port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// A DNS name or an IP literal, without IPv6 brackets.
+    pub host: String,
+    /// The TCP port.
+    pub port: u16,
+}
+
+impl Endpoint {
+    /// Parses what `wait_for.sh` accepted: `host:port`, `[::1]:port`, or a
+    /// URL whose scheme is dropped (`http://` and `https://` default to
+    /// ports 80 and 443 when none is given). Paths and trailing slashes are
+    /// ignored: only host and port matter to a TCP check.
+    pub fn parse(text: &str) -> Result<Endpoint, String> {
+        let trimmed = text.trim();
+        if trimmed.contains("://") {
+            return Self::from_url(trimmed);
+        }
+        let hostport = trimmed.trim_end_matches('/');
+        let (host, port) = split_host_port(hostport)
+            .ok_or_else(|| "expected HOST:PORT, [IPv6]:PORT or a URL".to_string())?;
+        let port = crate::settings::port(port)?;
+        Ok(Endpoint { host: host.to_string(), port })
+    }
+
+    fn from_url(text: &str) -> Result<Endpoint, String> {
+        let url = url::Url::parse(text).map_err(|e| format!("not a valid URL: {e}"))?;
+        let host = match url.host() {
+            Some(url::Host::Domain(name)) => name.to_string(),
+            Some(url::Host::Ipv4(ip)) => ip.to_string(),
+            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+            None => return Err("the URL has no host".into()),
+        };
+        let port = url
+            .port_or_known_default()
+            .ok_or_else(|| format!("the URL has no port and `{}` has none by default", url.scheme()))?;
+        Ok(Endpoint { host, port })
+    }
+}
+
+fn split_host_port(text: &str) -> Option<(&str, &str)> {
+    if let Some(rest) = text.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        return Some((host, after.strip_prefix(':')?));
+    }
+    let (host, port) = text.rsplit_once(':')?;
+    // A bare IPv6 address has more colons; it needs brackets to carry a port.
+    (!host.is_empty() && !host.contains(':')).then_some((host, port))
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ep(host: &str, port: u16) -> Endpoint {
+        Endpoint { host: host.into(), port }
+    }
+
+    #[test]
+    fn legacy_forms_parse() {
+        assert_eq!(Endpoint::parse("kafka:9092"), Ok(ep("kafka", 9092)));
+        assert_eq!(Endpoint::parse("http://api:8070/"), Ok(ep("api", 8070)));
+        assert_eq!(Endpoint::parse("https://api:8443/v2.0/"), Ok(ep("api", 8443)));
+        assert_eq!(Endpoint::parse("https://api/health"), Ok(ep("api", 443)));
+        assert_eq!(Endpoint::parse("[::1]:5000"), Ok(ep("::1", 5000)));
+        assert_eq!(Endpoint::parse("http://[::1]:5000/x"), Ok(ep("::1", 5000)));
+        assert_eq!(Endpoint::parse("db:3306//"), Ok(ep("db", 3306)));
+    }
+
+    #[test]
+    fn malformed_addresses_are_rejected() {
+        for bad in ["kafka", "kafka:", ":9092", "::1:5000", "kafka:http", "db:0", "[::1]"] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn display_brackets_ipv6() {
+        assert_eq!(ep("::1", 80).to_string(), "[::1]:80");
+        assert_eq!(ep("a", 80).to_string(), "a:80");
+    }
+}

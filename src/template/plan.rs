@@ -1,0 +1,72 @@
+//! Which output each template goes to.
+
+use std::path::{Path, PathBuf};
+
+use super::TemplateError;
+
+/// One template and the file it renders to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The template file.
+    pub source: PathBuf,
+    /// The file to write.
+    pub target: PathBuf,
+}
+
+/// Maps sources to outputs like Templer: into a directory each `NAME.j2`
+/// becomes `DEST/NAME`; a single source with a destination that is not a
+/// directory renders to that file.
+pub fn plan(sources: &[PathBuf], dest: &Path) -> Result<Vec<Output>, TemplateError> {
+    if sources.is_empty() {
+        return Err(TemplateError::Usage("no template given".into()));
+    }
+    let into_directory =
+        dest.is_dir() || dest.as_os_str().to_string_lossy().ends_with('/') || sources.len() > 1;
+    if !into_directory {
+        return Ok(vec![Output { source: sources[0].clone(), target: dest.to_path_buf() }]);
+    }
+    if !dest.is_dir() {
+        return Err(TemplateError::Usage(format!(
+            "{} is not a directory (several templates need a directory to go to)",
+            dest.display()
+        )));
+    }
+    sources.iter().map(|source| into(source, dest)).collect()
+}
+
+fn into(source: &Path, dest: &Path) -> Result<Output, TemplateError> {
+    let name = source
+        .file_name()
+        .ok_or_else(|| TemplateError::Usage(format!("{} is not a file", source.display())))?;
+    let name = name.to_string_lossy();
+    let name = name.strip_suffix(".j2").unwrap_or(&name);
+    if name.is_empty() {
+        return Err(TemplateError::Usage(format!("{} has no name", source.display())));
+    }
+    Ok(Output { source: source.to_path_buf(), target: dest.join(name) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directory_destination_strips_j2() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = plan(&["/t/kafka.yaml.j2".into(), "/t/db.conf".into()], dir.path()).unwrap();
+        assert_eq!(out[0].target, dir.path().join("kafka.yaml"));
+        assert_eq!(out[1].target, dir.path().join("db.conf"));
+    }
+
+    #[test]
+    fn one_source_and_a_file_destination() {
+        let out = plan(&["/t/a.j2".into()], Path::new("/nonexistent/out.conf")).unwrap();
+        assert_eq!(out[0].target, Path::new("/nonexistent/out.conf"));
+    }
+
+    #[test]
+    fn several_sources_need_a_directory() {
+        let sources = ["/t/a.j2".into(), "/t/b.j2".into()];
+        assert!(plan(&sources, Path::new("/nonexistent/x")).is_err());
+    }
+}

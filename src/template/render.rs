@@ -1,0 +1,91 @@
+//! Rendering one template, with error messages that name the template, the
+//! line and the undefined variable, and never show a variable's value.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior, Value};
+
+/// Renders `text` (read from `path`) with `context`. The error is one line
+/// for people: `PATH:LINE: what went wrong`.
+pub fn render(path: &Path, text: &str, context: &BTreeMap<String, Value>) -> Result<String, String> {
+    let name = path.display().to_string();
+    let mut env = environment(path);
+    env.add_template_owned(name.clone(), text.to_string()).map_err(|e| describe(&name, &e, &[]))?;
+    let template = env.get_template(&name).map_err(|e| describe(&name, &e, &[]))?;
+
+    let mut body = template.render(context).map_err(|e| {
+        let missing = missing_variables(&env, template.undeclared_variables(true), context);
+        describe(&name, &e, &missing)
+    })?;
+    if !body.is_empty() && !body.ends_with('\n') {
+        body.push('\n');
+    }
+    Ok(body)
+}
+
+/// Jinja2 as Templer configured it: undefined variables are errors, the
+/// final newline is kept, `{% include %}` finds files beside the template.
+fn environment(path: &Path) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    env.add_filter("mandatory", mandatory);
+    if let Some(dir) = path.parent() {
+        env.set_loader(minijinja::path_loader(dir));
+    }
+    env
+}
+
+/// `{{ VAR | mandatory }}` or `{{ VAR | mandatory("why") }}`: fails when the
+/// value is undefined, none or empty.
+fn mandatory(value: Value, message: Option<String>) -> Result<Value, Error> {
+    let empty = value.is_undefined() || value.is_none() || value.as_str() == Some("");
+    if !empty {
+        return Ok(value);
+    }
+    let message = message.unwrap_or_else(|| "a mandatory value is undefined or empty".into());
+    Err(Error::new(ErrorKind::InvalidOperation, message))
+}
+
+/// The template's free variables that the context does not define, as
+/// `NAME` or `env.NAME`.
+fn missing_variables(
+    env: &Environment<'_>,
+    referenced: impl IntoIterator<Item = String>,
+    context: &BTreeMap<String, Value>,
+) -> Vec<String> {
+    let globals: BTreeSet<&str> = env.globals().map(|(name, _)| name).collect();
+    let defined = |name: &str| {
+        let mut parts = name.splitn(2, '.');
+        let top = parts.next().unwrap_or_default();
+        match (top, parts.next()) {
+            ("env", Some(var)) => {
+                context.get("env").is_some_and(|e| e.get_attr(var).is_ok_and(|v| !v.is_undefined()))
+            }
+            _ => context.contains_key(top) || globals.contains(top),
+        }
+    };
+    let missing: BTreeSet<String> = referenced.into_iter().filter(|n| !defined(n)).collect();
+    missing.into_iter().collect()
+}
+
+fn describe(name: &str, error: &Error, missing: &[String]) -> String {
+    let place = match (error.name(), error.line()) {
+        (Some(file), Some(line)) => format!("{file}:{line}"),
+        (None, Some(line)) => format!("{name}:{line}"),
+        _ => name.to_string(),
+    };
+    let what = match (error.kind(), missing) {
+        (ErrorKind::UndefinedError, [one]) => format!("undefined variable `{one}`"),
+        (ErrorKind::UndefinedError, [_, ..]) => {
+            let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+            format!("undefined variables {}", names.join(", "))
+        }
+        (kind, _) => match error.detail() {
+            Some(detail) => format!("{kind}: {detail}"),
+            None => kind.to_string(),
+        },
+    };
+    format!("{place}: {what}")
+}
