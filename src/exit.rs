@@ -12,6 +12,9 @@ pub enum Exit {
     /// Bad usage or configuration: a flag, variable or template is wrong.
     /// Retrying cannot help; the message names what to fix.
     Usage,
+    /// `su-exec` refused to switch user (unknown user or group, or the
+    /// switch failed); nothing was run. 1, as the original su-exec used.
+    Refused,
     /// plinth itself failed (an operating-system call it relies on failed).
     Internal,
     /// `plinth init`: the command exists but could not be executed.
@@ -29,6 +32,7 @@ impl Exit {
             Exit::Ok => 0,
             Exit::NotReady => 1,
             Exit::Usage => 2,
+            Exit::Refused => 1,
             Exit::Internal => 3,
             Exit::CannotExecute => 126,
             Exit::NotFound => 127,

@@ -12,6 +12,7 @@
 //! - [`net`]: address parsing and name resolution done in Rust.
 //! - [`template`]: Jinja2 rendering of config files from the environment.
 //! - [`init`]: PID 1 duties: spawn, forward signals, reap, exit code.
+//! - [`user`]: `/etc/passwd` and `/etc/group` lookups and `su-exec`.
 //! - [`settings`]: parsing of durations, booleans and log levels shared by all.
 
 pub mod cli;
@@ -22,4 +23,5 @@ pub mod log;
 pub mod net;
 pub mod settings;
 pub mod template;
+pub mod user;
 pub mod wait;

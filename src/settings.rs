@@ -32,7 +32,8 @@ pub fn duration(text: &str) -> Result<Duration, String> {
 
 /// Parses a retry count: a whole number of at least one attempt.
 pub fn retries(text: &str) -> Result<u32, String> {
-    let value: u32 = text.trim().parse().map_err(|_| "expected a whole number".to_string())?;
+    let value: u32 =
+        text.trim().parse().map_err(|_| "expected a whole number".to_string())?;
     if value == 0 {
         return Err("must be at least 1".into());
     }

@@ -28,7 +28,7 @@ type Probes = Vec<Arc<dyn Probe>>;
     propagate_version = true,
     max_term_width = 100
 )]
-pub(super) struct Cli {
+pub(crate) struct Cli {
     /// Log level, Python names in any case: DEBUG, INFO, WARNING, ERROR,
     /// CRITICAL.
     #[arg(long, global = true, env = "LOG_LEVEL", default_value = "INFO",
@@ -56,6 +56,25 @@ pub(super) enum Command {
     /// code through.
     #[command(after_help = include_str!("help/init.txt"))]
     Init(InitArgs),
+    /// Run a command as another user: USER[:GROUP] COMMAND... (exit 1 and
+    /// nothing runs when the user or group is unknown).
+    SuExec(SuExecArgs),
+}
+
+#[derive(clap::Args)]
+pub(super) struct SuExecArgs {
+    /// USER or USER:GROUP, names or numbers.
+    #[arg(value_name = "USER[:GROUP]")]
+    pub spec: String,
+
+    /// The command to run, and its arguments.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<OsString>,
 }
 
 #[derive(Subcommand)]
@@ -94,10 +113,18 @@ impl WaitTarget {
     /// The probes to run and the schedule to run them on.
     pub fn probes(&self) -> Result<(Probes, Schedule), String> {
         match self {
-            WaitTarget::Tcp { target, budget } => Ok((target.probes()?, budget.schedule())),
-            WaitTarget::Http { target, budget } => Ok((target.probes()?, budget.schedule())),
-            WaitTarget::Kafka { target, budget } => Ok((target.probes()?, budget.schedule())),
-            WaitTarget::Mysql { target, budget } => Ok((target.probes()?, budget.schedule())),
+            WaitTarget::Tcp { target, budget } => {
+                Ok((target.probes()?, budget.schedule()))
+            }
+            WaitTarget::Http { target, budget } => {
+                Ok((target.probes()?, budget.schedule()))
+            }
+            WaitTarget::Kafka { target, budget } => {
+                Ok((target.probes()?, budget.schedule()))
+            }
+            WaitTarget::Mysql { target, budget } => {
+                Ok((target.probes()?, budget.schedule()))
+            }
         }
     }
 }
@@ -109,8 +136,18 @@ pub(super) struct HealthArgs {
           default_value = "1.5", value_parser = crate::settings::duration)]
     pub timeout: Duration,
 
+    /// The target to check when none is given on the command line, written
+    /// as it would follow `plinth health` (`http http://localhost:8080/`).
+    #[arg(
+        long = "declared",
+        value_name = "TARGET",
+        env = "PLINTH_HEALTH",
+        hide_env_values = true
+    )]
+    pub declared: Option<String>,
+
     #[command(subcommand)]
-    pub target: HealthTarget,
+    pub target: Option<HealthTarget>,
 }
 
 #[derive(Subcommand)]
@@ -182,8 +219,12 @@ pub(super) struct InitArgs {
     pub subreaper: bool,
 
     /// The command to run, and its arguments.
-    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true,
-          value_name = "COMMAND")]
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
     pub command: Vec<OsString>,
 }
 

@@ -9,14 +9,19 @@ use clap::{Arg, Command};
 
 /// Returns `error`, naming the environment variable when the bad value
 /// came from one rather than from the command line.
-pub fn name_the_variable(error: clap::Error, root: &Command, argv: &[OsString]) -> clap::Error {
+pub fn name_the_variable(
+    error: clap::Error,
+    root: &Command,
+    argv: &[OsString],
+) -> clap::Error {
     if !matches!(error.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation) {
         return error;
     }
     let Some(ContextValue::String(shown)) = error.get(ContextKind::InvalidArg) else {
         return error;
     };
-    let Some(long) = shown.split_whitespace().next().and_then(|f| f.strip_prefix("--")) else {
+    let Some(long) = shown.split_whitespace().next().and_then(|f| f.strip_prefix("--"))
+    else {
         return error;
     };
     let Some(arg) = find_arg(root, argv, long) else {

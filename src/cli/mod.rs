@@ -8,17 +8,18 @@
 //! naming the flag, or the variable when the value came from there.
 
 mod args;
+mod compat;
 mod env_errors;
 
 use std::ffi::OsString;
 use std::sync::Arc;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::{CommandFactory, FromArgMatches, Parser};
 use tracing::{error, info};
 
 use crate::exit::Exit;
 use crate::wait::{Probe, wait_for_all};
-use crate::{health, init, log, template};
+use crate::{health, init, log, template, user};
 use args::{Cli, Command, HealthArgs, InitArgs, TemplateArgs, WaitTarget};
 
 /// Runs plinth with the process arguments; returns the exit status.
@@ -28,6 +29,7 @@ pub fn main() -> i32 {
 
 /// Runs plinth with `argv` (program name first).
 pub fn run(argv: Vec<OsString>) -> Exit {
+    let argv = compat::translate(argv);
     let cli = match parse(&argv) {
         Ok(cli) => cli,
         Err(exit) => return exit,
@@ -38,6 +40,7 @@ pub fn run(argv: Vec<OsString>) -> Exit {
         Command::Health(args) => health(args),
         Command::Template(args) => render(args),
         Command::Init(args) => supervise(args),
+        Command::SuExec(args) => user::run(&args.spec, &args.command),
     }
 }
 
@@ -60,7 +63,10 @@ fn parse(argv: &[OsString]) -> Result<Cli, Exit> {
 }
 
 fn is_health(argv: &[OsString]) -> bool {
-    argv.iter().skip(1).find(|a| !a.to_string_lossy().starts_with('-')).is_some_and(|a| a == "health")
+    argv.iter()
+        .skip(1)
+        .find(|a| !a.to_string_lossy().starts_with('-'))
+        .is_some_and(|a| a == "health")
 }
 
 fn wait(target: WaitTarget) -> Exit {
@@ -81,12 +87,34 @@ fn wait(target: WaitTarget) -> Exit {
 }
 
 fn health(args: HealthArgs) -> Exit {
-    let probes: Result<Vec<Arc<dyn Probe>>, String> = args.target.probes();
+    let probes: Result<Vec<Arc<dyn Probe>>, String> = match &args.target {
+        Some(target) => target.probes(),
+        None => declared_health_target(args.declared.as_deref()),
+    };
     match probes {
         Ok(probes) => runtime().block_on(health::check(probes, args.timeout)),
         Err(message) => {
             println!("unhealthy: {message}");
             Exit::NotReady
+        }
+    }
+}
+
+/// The target written in `PLINTH_HEALTH`, parsed as if it followed
+/// `plinth health` on the command line.
+fn declared_health_target(declared: Option<&str>) -> Result<Vec<Arc<dyn Probe>>, String> {
+    let declared = declared.filter(|d| !d.trim().is_empty()).ok_or(
+        "no health target: give one (plinth health http URL) or set PLINTH_HEALTH",
+    )?;
+    let words = shlex::split(declared).ok_or("PLINTH_HEALTH has unbalanced quotes")?;
+    let argv = ["plinth", "health"].into_iter().map(String::from).chain(words);
+    let cli = Cli::try_parse_from(argv)
+        .map_err(|e| format!("PLINTH_HEALTH: {}", e.render().to_string().trim()))?;
+    match cli.command {
+        Command::Health(HealthArgs { target: Some(target), .. }) => target.probes(),
+        _ => {
+            Err("PLINTH_HEALTH names no target (like `http http://localhost:8080/`)"
+                .into())
         }
     }
 }

@@ -57,7 +57,11 @@ pub fn run(options: &InitOptions) -> Exit {
 
 /// Forwards signals and reaps children until `pid` exits. Also says whether
 /// a stop signal was passed on, which makes the exit expected.
-fn supervise(pid: libc::pid_t, kill_group: bool, watched: &signals::Set) -> (Status, bool) {
+fn supervise(
+    pid: libc::pid_t,
+    kill_group: bool,
+    watched: &signals::Set,
+) -> (Status, bool) {
     let mut stopping = false;
     loop {
         match watched.wait(None) {
@@ -77,7 +81,12 @@ fn supervise(pid: libc::pid_t, kill_group: bool, watched: &signals::Set) -> (Sta
 
 /// Keeps the container up after a failure until `period` ends or a stop
 /// signal arrives, still reaping whatever `docker exec` leaves behind.
-fn stay_alive(command: &[OsString], status: Status, period: Duration, watched: &signals::Set) {
+fn stay_alive(
+    command: &[OsString],
+    status: Status,
+    period: Duration,
+    watched: &signals::Set,
+) {
     warn!(
         "{} failed ({status}); STAY_ALIVE_ON_FAILURE is on, so the container stays up for \
          {}s for debugging (docker exec); stop it to exit",

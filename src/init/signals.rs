@@ -9,8 +9,14 @@ use tracing::debug;
 
 /// Signals a process raises against itself when it faults; blocking them
 /// would hide crashes, so they keep their default action (as in tini).
-const SYNCHRONOUS: [libc::c_int; 6] =
-    [libc::SIGFPE, libc::SIGILL, libc::SIGSEGV, libc::SIGBUS, libc::SIGABRT, libc::SIGTRAP];
+const SYNCHRONOUS: [libc::c_int; 6] = [
+    libc::SIGFPE,
+    libc::SIGILL,
+    libc::SIGSEGV,
+    libc::SIGBUS,
+    libc::SIGABRT,
+    libc::SIGTRAP,
+];
 
 /// The set of signals being collected.
 pub struct Set(libc::sigset_t);

@@ -36,9 +36,9 @@ impl Endpoint {
             Some(url::Host::Ipv6(ip)) => ip.to_string(),
             None => return Err("the URL has no host".into()),
         };
-        let port = url
-            .port_or_known_default()
-            .ok_or_else(|| format!("the URL has no port and `{}` has none by default", url.scheme()))?;
+        let port = url.port_or_known_default().ok_or_else(|| {
+            format!("the URL has no port and `{}` has none by default", url.scheme())
+        })?;
         Ok(Endpoint { host, port })
     }
 }
@@ -84,7 +84,8 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_rejected() {
-        for bad in ["kafka", "kafka:", ":9092", "::1:5000", "kafka:http", "db:0", "[::1]"] {
+        for bad in ["kafka", "kafka:", ":9092", "::1:5000", "kafka:http", "db:0", "[::1]"]
+        {
             assert!(Endpoint::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }

@@ -69,8 +69,9 @@ pub fn run(sources: &[PathBuf], dest: &Path) -> Result<Vec<PathBuf>, TemplateErr
     let mut rendered = Vec::with_capacity(outputs.len());
     let mut failures = Vec::new();
     for output in &outputs {
-        let text = std::fs::read_to_string(&output.source)
-            .map_err(|error| TemplateError::Read { path: output.source.clone(), error })?;
+        let text = std::fs::read_to_string(&output.source).map_err(|error| {
+            TemplateError::Read { path: output.source.clone(), error }
+        })?;
         match render(&output.source, &text, &context) {
             Ok(body) => rendered.push((output, body)),
             Err(message) => failures.push(message),
@@ -81,8 +82,9 @@ pub fn run(sources: &[PathBuf], dest: &Path) -> Result<Vec<PathBuf>, TemplateErr
     }
 
     for (output, body) in &rendered {
-        write::atomically(&output.source, &output.target, body)
-            .map_err(|error| TemplateError::Write { path: output.target.clone(), error })?;
+        write::atomically(&output.source, &output.target, body).map_err(|error| {
+            TemplateError::Write { path: output.target.clone(), error }
+        })?;
     }
     Ok(outputs.into_iter().map(|o| o.target).collect())
 }

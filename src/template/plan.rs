@@ -20,10 +20,14 @@ pub fn plan(sources: &[PathBuf], dest: &Path) -> Result<Vec<Output>, TemplateErr
     if sources.is_empty() {
         return Err(TemplateError::Usage("no template given".into()));
     }
-    let into_directory =
-        dest.is_dir() || dest.as_os_str().to_string_lossy().ends_with('/') || sources.len() > 1;
+    let into_directory = dest.is_dir()
+        || dest.as_os_str().to_string_lossy().ends_with('/')
+        || sources.len() > 1;
     if !into_directory {
-        return Ok(vec![Output { source: sources[0].clone(), target: dest.to_path_buf() }]);
+        return Ok(vec![Output {
+            source: sources[0].clone(),
+            target: dest.to_path_buf(),
+        }]);
     }
     if !dest.is_dir() {
         return Err(TemplateError::Usage(format!(
@@ -35,9 +39,9 @@ pub fn plan(sources: &[PathBuf], dest: &Path) -> Result<Vec<Output>, TemplateErr
 }
 
 fn into(source: &Path, dest: &Path) -> Result<Output, TemplateError> {
-    let name = source
-        .file_name()
-        .ok_or_else(|| TemplateError::Usage(format!("{} is not a file", source.display())))?;
+    let name = source.file_name().ok_or_else(|| {
+        TemplateError::Usage(format!("{} is not a file", source.display()))
+    })?;
     let name = name.to_string_lossy();
     let name = name.strip_suffix(".j2").unwrap_or(&name);
     if name.is_empty() {
@@ -53,7 +57,8 @@ mod tests {
     #[test]
     fn directory_destination_strips_j2() {
         let dir = tempfile::tempdir().unwrap();
-        let out = plan(&["/t/kafka.yaml.j2".into(), "/t/db.conf".into()], dir.path()).unwrap();
+        let out =
+            plan(&["/t/kafka.yaml.j2".into(), "/t/db.conf".into()], dir.path()).unwrap();
         assert_eq!(out[0].target, dir.path().join("kafka.yaml"));
         assert_eq!(out[1].target, dir.path().join("db.conf"));
     }

@@ -8,14 +8,20 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior, Value};
 
 /// Renders `text` (read from `path`) with `context`. The error is one line
 /// for people: `PATH:LINE: what went wrong`.
-pub fn render(path: &Path, text: &str, context: &BTreeMap<String, Value>) -> Result<String, String> {
+pub fn render(
+    path: &Path,
+    text: &str,
+    context: &BTreeMap<String, Value>,
+) -> Result<String, String> {
     let name = path.display().to_string();
     let mut env = environment(path);
-    env.add_template_owned(name.clone(), text.to_string()).map_err(|e| describe(&name, &e, &[]))?;
+    env.add_template_owned(name.clone(), text.to_string())
+        .map_err(|e| describe(&name, &e, &[]))?;
     let template = env.get_template(&name).map_err(|e| describe(&name, &e, &[]))?;
 
     let mut body = template.render(context).map_err(|e| {
-        let missing = missing_variables(&env, template.undeclared_variables(true), context);
+        let missing =
+            missing_variables(&env, template.undeclared_variables(true), context);
         describe(&name, &e, &missing)
     })?;
     if !body.is_empty() && !body.ends_with('\n') {
@@ -44,7 +50,8 @@ fn mandatory(value: Value, message: Option<String>) -> Result<Value, Error> {
     if !empty {
         return Ok(value);
     }
-    let message = message.unwrap_or_else(|| "a mandatory value is undefined or empty".into());
+    let message =
+        message.unwrap_or_else(|| "a mandatory value is undefined or empty".into());
     Err(Error::new(ErrorKind::InvalidOperation, message))
 }
 
@@ -60,13 +67,14 @@ fn missing_variables(
         let mut parts = name.splitn(2, '.');
         let top = parts.next().unwrap_or_default();
         match (top, parts.next()) {
-            ("env", Some(var)) => {
-                context.get("env").is_some_and(|e| e.get_attr(var).is_ok_and(|v| !v.is_undefined()))
-            }
+            ("env", Some(var)) => context
+                .get("env")
+                .is_some_and(|e| e.get_attr(var).is_ok_and(|v| !v.is_undefined())),
             _ => context.contains_key(top) || globals.contains(top),
         }
     };
-    let missing: BTreeSet<String> = referenced.into_iter().filter(|n| !defined(n)).collect();
+    let missing: BTreeSet<String> =
+        referenced.into_iter().filter(|n| !defined(n)).collect();
     missing.into_iter().collect()
 }
 

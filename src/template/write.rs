@@ -9,7 +9,8 @@ use std::path::Path;
 /// template's permission bits, flushes it to disk and renames it over
 /// `target`.
 pub fn atomically(template: &Path, target: &Path, body: &str) -> io::Result<()> {
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir =
+        target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().ok_or_else(|| io::Error::other("not a file name"))?;
     let temporary =
         dir.join(format!(".{}.plinth-{}", name.to_string_lossy(), std::process::id()));

@@ -88,12 +88,22 @@ mod tests {
 
     #[test]
     fn budget_is_retries_times_interval_unless_timeout_given() {
-        let s = schedule(24, Duration::from_secs(5), None, Duration::from_secs(2),
-                         Duration::from_millis(200));
+        let s = schedule(
+            24,
+            Duration::from_secs(5),
+            None,
+            Duration::from_secs(2),
+            Duration::from_millis(200),
+        );
         assert_eq!(s.budget, Duration::from_secs(120));
         assert_eq!(s.max_delay, Duration::from_millis(200));
-        let s = schedule(24, Duration::from_secs(5), Some(Duration::from_secs(7)),
-                         Duration::from_secs(2), Duration::from_secs(9));
+        let s = schedule(
+            24,
+            Duration::from_secs(5),
+            Some(Duration::from_secs(7)),
+            Duration::from_secs(2),
+            Duration::from_secs(9),
+        );
         assert_eq!(s.budget, Duration::from_secs(7));
         assert_eq!(s.max_delay, Duration::from_secs(5), "ceiling never above interval");
     }

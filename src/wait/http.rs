@@ -55,11 +55,14 @@ impl HttpProbe {
         let tls = match spec.url.scheme() {
             "http" => None,
             "https" => {
-                let name = ServerName::try_from(endpoint.host.clone())
-                    .map_err(|_| format!("`{}` is not a valid TLS server name", endpoint.host))?;
+                let name = ServerName::try_from(endpoint.host.clone()).map_err(|_| {
+                    format!("`{}` is not a valid TLS server name", endpoint.host)
+                })?;
                 Some((tls.connector()?, name))
             }
-            other => return Err(format!("unsupported scheme `{other}` (use http or https)")),
+            other => {
+                return Err(format!("unsupported scheme `{other}` (use http or https)"));
+            }
         };
         Ok(HttpProbe { spec, endpoint, tls })
     }
@@ -79,7 +82,10 @@ impl HttpProbe {
         if self.spec.expect.contains(status) {
             Ok(())
         } else {
-            Err(ProbeError::NotReady(format!("status {status} (expected {})", self.spec.expect)))
+            Err(ProbeError::NotReady(format!(
+                "status {status} (expected {})",
+                self.spec.expect
+            )))
         }
     }
 
@@ -90,7 +96,9 @@ impl HttpProbe {
     {
         let broken = |e: hyper::Error| ProbeError::NotReady(format!("HTTP: {e}"));
         let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(TokioIo::new(io)).await.map_err(broken)?;
+            hyper::client::conn::http1::handshake(TokioIo::new(io))
+                .await
+                .map_err(broken)?;
         let driver = tokio::spawn(connection);
         let response = sender.send_request(self.request()?).await;
         driver.abort();
@@ -107,9 +115,9 @@ impl HttpProbe {
         for (name, value) in &self.spec.headers {
             builder = builder.header(name, value);
         }
-        builder
-            .body(Full::new(self.spec.body.clone()))
-            .map_err(|e| ProbeError::Misconfigured(format!("cannot build the request: {e}")))
+        builder.body(Full::new(self.spec.body.clone())).map_err(|e| {
+            ProbeError::Misconfigured(format!("cannot build the request: {e}"))
+        })
     }
 }
 
@@ -168,8 +176,14 @@ pub struct HttpArgs {
 
     /// Request body, sent as given (add `-H 'Content-Type: application/json'`
     /// for JSON).
-    #[arg(long, short = 'd', env = "WAIT_HTTP_BODY", default_value = "",
-          hide_default_value = true, hide_env_values = true)]
+    #[arg(
+        long,
+        short = 'd',
+        env = "WAIT_HTTP_BODY",
+        default_value = "",
+        hide_default_value = true,
+        hide_env_values = true
+    )]
     pub body: String,
 
     /// Statuses that mean ready: `2xx`, `200`, `200-299`, comma-separated.

@@ -68,10 +68,17 @@ impl Probe for KafkaProbe {
 }
 
 /// Turns the broker's answer into ready, or the first reasons it is not.
-fn missing_topics(metadata: &MetadataResponse, wanted: &[String]) -> Result<(), ProbeError> {
+fn missing_topics(
+    metadata: &MetadataResponse,
+    wanted: &[String],
+) -> Result<(), ProbeError> {
     let problems: Vec<String> =
         wanted.iter().filter_map(|name| topic_problem(metadata, name)).collect();
-    if problems.is_empty() { Ok(()) } else { Err(ProbeError::NotReady(problems.join("; "))) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ProbeError::NotReady(problems.join("; ")))
+    }
 }
 
 fn topic_problem(metadata: &MetadataResponse, name: &str) -> Option<String> {
@@ -83,9 +90,13 @@ fn topic_problem(metadata: &MetadataResponse, name: &str) -> Option<String> {
         return Some(format!("unknown topic `{name}`"));
     };
     match ResponseError::try_from_code(topic.error_code) {
-        None if topic.partitions.is_empty() => Some(format!("topic `{name}` has no partitions")),
+        None if topic.partitions.is_empty() => {
+            Some(format!("topic `{name}` has no partitions"))
+        }
         None => None,
-        Some(ResponseError::UnknownTopicOrPartition) => Some(format!("unknown topic `{name}`")),
+        Some(ResponseError::UnknownTopicOrPartition) => {
+            Some(format!("unknown topic `{name}`"))
+        }
         Some(error) => Some(format!("topic `{name}`: {error}")),
     }
 }
@@ -114,7 +125,10 @@ async fn metadata_version(stream: &mut TcpStream) -> Result<i16, String> {
         .ok_or("broker does not serve Metadata requests")?;
     let version = metadata.max_version.min(NEWEST_METADATA);
     if version < 1 || version < metadata.min_version {
-        return Err(format!("broker speaks Metadata v{}..v{}", metadata.min_version, version));
+        return Err(format!(
+            "broker speaks Metadata v{}..v{}",
+            metadata.min_version, version
+        ));
     }
     Ok(version)
 }
@@ -131,7 +145,9 @@ fn metadata_request(version: i16, topics: &[String]) -> MetadataRequest {
             MetadataRequestTopic::default().with_name(Some(name))
         })
         .collect();
-    MetadataRequest::default().with_topics(Some(wanted)).with_allow_auto_topic_creation(false)
+    MetadataRequest::default()
+        .with_topics(Some(wanted))
+        .with_allow_auto_topic_creation(false)
 }
 
 /// Sends one request and reads its response.
@@ -150,7 +166,8 @@ async fn call<R: Request>(
     if header.correlation_id != correlation_id {
         return Err("response does not match the request (not a Kafka broker?)".into());
     }
-    R::Response::decode(&mut body, version).map_err(|e| format!("unreadable response: {e}"))
+    R::Response::decode(&mut body, version)
+        .map_err(|e| format!("unreadable response: {e}"))
 }
 
 fn encode<R: Request>(
@@ -176,13 +193,14 @@ fn encode<R: Request>(
 async fn read_frame(stream: &mut TcpStream) -> Result<bytes::Bytes, String> {
     let length = stream.read_u32().await.map_err(|e| net::describe(&e))? as usize;
     if length > MAX_FRAME {
-        return Err(format!("reply of {length} bytes is too large (not a Kafka broker?)"));
+        return Err(format!(
+            "reply of {length} bytes is too large (not a Kafka broker?)"
+        ));
     }
     let mut body = vec![0; length];
     stream.read_exact(&mut body).await.map_err(|e| net::describe(&e))?;
     Ok(bytes::Bytes::from(body))
 }
-
 
 /// What `wait kafka` and `health kafka` are asked to check.
 #[derive(Debug, Clone, clap::Args)]
@@ -220,7 +238,8 @@ fn topics(text: &str) -> Result<Topics, String> {
     let list = crate::settings::list(text);
     // Kafka's own rule: 1 to 249 of [a-zA-Z0-9._-].
     let legal = |t: &String| {
-        t.len() <= 249 && t.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        t.len() <= 249
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     };
     match list.iter().find(|t| !legal(t)) {
         Some(bad) => Err(format!("`{bad}` is not a legal Kafka topic name")),

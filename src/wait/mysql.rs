@@ -67,7 +67,10 @@ impl MysqlProbe {
         let c = &self.credentials;
         let text = match error {
             Error::Server(e) if e.code == ACCESS_DENIED => {
-                format!("access denied for user `{}` (check MYSQL_USER/MYSQL_PASSWORD)", c.user)
+                format!(
+                    "access denied for user `{}` (check MYSQL_USER/MYSQL_PASSWORD)",
+                    c.user
+                )
             }
             Error::Server(e) if e.code == DB_ACCESS_DENIED => {
                 format!("user `{}` may not use database `{}`", c.user, c.database)
@@ -110,8 +113,13 @@ pub struct MysqlArgs {
     pub user: String,
 
     /// Password (default `password`, as in the original); never printed.
-    #[arg(long, env = "MYSQL_PASSWORD", default_value = "password",
-          hide_default_value = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "MYSQL_PASSWORD",
+        default_value = "password",
+        hide_default_value = true,
+        hide_env_values = true
+    )]
     pub password: String,
 
     /// Database that must exist.
@@ -126,7 +134,8 @@ impl MysqlArgs {
         if host.is_empty() {
             return Err("MYSQL_HOST (--host) is empty".into());
         }
-        let server = Endpoint { host: host.trim_matches(['[', ']']).to_string(), port: self.port };
+        let server =
+            Endpoint { host: host.trim_matches(['[', ']']).to_string(), port: self.port };
         let credentials = Credentials {
             user: self.user.clone(),
             password: self.password.clone(),

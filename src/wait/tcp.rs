@@ -43,7 +43,9 @@ impl TcpArgs {
         Ok(self
             .addresses
             .iter()
-            .map(|a| std::sync::Arc::new(TcpProbe::new(a.clone())) as std::sync::Arc<dyn Probe>)
+            .map(|a| {
+                std::sync::Arc::new(TcpProbe::new(a.clone())) as std::sync::Arc<dyn Probe>
+            })
             .collect())
     }
 }

@@ -33,11 +33,13 @@ fn range(item: &str) -> Result<RangeInclusive<u16>, String> {
     let bad = || format!("`{item}` is not a status, a class like 2xx, or a range");
     let code = |s: &str| s.parse::<u16>().ok().filter(|c| (100..=599).contains(c));
     if let Some(class) = item.to_ascii_lowercase().strip_suffix("xx") {
-        let digit = class.parse::<u16>().ok().filter(|d| (1..=5).contains(d)).ok_or_else(bad)?;
+        let digit =
+            class.parse::<u16>().ok().filter(|d| (1..=5).contains(d)).ok_or_else(bad)?;
         return Ok(digit * 100..=digit * 100 + 99);
     }
     if let Some((low, high)) = item.split_once('-') {
-        let (low, high) = (code(low.trim()).ok_or_else(bad)?, code(high.trim()).ok_or_else(bad)?);
+        let (low, high) =
+            (code(low.trim()).ok_or_else(bad)?, code(high.trim()).ok_or_else(bad)?);
         return if low <= high { Ok(low..=high) } else { Err(bad()) };
     }
     let single = code(item).ok_or_else(bad)?;
