@@ -75,9 +75,15 @@ pub fn spawn(command: &[OsString]) -> Result<libc::pid_t, Exit> {
     let mut process = Command::new(program);
     process.args(args).process_group(0);
     // SAFETY: the closure runs in the forked child before exec and only
-    // calls async-signal-safe functions (isatty, signal, tcsetpgrp, getpid).
+    // calls async-signal-safe functions (sigprocmask, isatty, signal,
+    // tcsetpgrp, getpid) on memory it owns.
     unsafe {
         process.pre_exec(|| {
+            // The mask plinth uses to queue signals would otherwise be
+            // inherited, and the command would never see a SIGTERM.
+            let mut none = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+            libc::sigemptyset(none.as_mut_ptr());
+            libc::sigprocmask(libc::SIG_SETMASK, none.as_ptr(), std::ptr::null_mut());
             if libc::isatty(libc::STDIN_FILENO) == 1 {
                 let previous = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
                 libc::tcsetpgrp(libc::STDIN_FILENO, libc::getpid());
