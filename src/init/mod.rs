@@ -13,6 +13,7 @@
 //! ends it at once.
 
 mod child;
+mod memory;
 mod signals;
 
 use std::ffi::OsString;
@@ -46,6 +47,7 @@ pub fn run(options: &InitOptions) -> Exit {
         Err(exit) => return exit,
     };
     debug!("started {} as pid {pid}", shown(&options.command));
+    memory::release_startup_pages();
 
     let (status, stopping) = supervise(pid, options.kill_group, &watched);
     let exit = status.exit();
