@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use tracing::level_filters::LevelFilter;
 
 use crate::init::InitOptions;
 use crate::wait::budget::{KafkaBudget, MysqlBudget, PlainBudget};
@@ -31,9 +30,10 @@ type Probes = Vec<Arc<dyn Probe>>;
 pub(crate) struct Cli {
     /// Log level, Python names in any case: DEBUG, INFO, WARNING, ERROR,
     /// CRITICAL.
-    #[arg(long, global = true, env = "LOG_LEVEL", default_value = "INFO",
-          value_parser = crate::log::level)]
-    pub log_level: LevelFilter,
+    // Checked after parsing, so that a flag given on the command line
+    // replaces a bad variable at every subcommand level.
+    #[arg(long, global = true, env = "LOG_LEVEL", default_value = "INFO")]
+    pub log_level: String,
 
     #[command(subcommand)]
     pub command: Command,

@@ -34,7 +34,17 @@ pub fn run(argv: Vec<OsString>) -> Exit {
         Ok(cli) => cli,
         Err(exit) => return exit,
     };
-    log::init(cli.log_level);
+    match log::level(&cli.log_level) {
+        Ok(level) => log::init(level),
+        Err(reason) => {
+            let value = &cli.log_level;
+            eprintln!(
+                "error: invalid value '{value}' for --log-level (LOG_LEVEL): {reason}"
+            );
+            let health = matches!(cli.command, Command::Health(_));
+            return if health { Exit::NotReady } else { Exit::Usage };
+        }
+    }
     match cli.command {
         Command::Wait { target } => wait(target),
         Command::Health(args) => health(args),
@@ -56,17 +66,34 @@ fn parse(argv: &[OsString]) -> Result<Cli, Exit> {
         match e.exit_code() {
             0 => Exit::Ok,
             // Docker reserves 2 for health commands: report unhealthy.
-            _ if is_health(argv) => Exit::NotReady,
+            _ if subcommand(&command, argv).as_deref() == Some("health") => {
+                Exit::NotReady
+            }
             _ => Exit::Usage,
         }
     })
 }
 
-fn is_health(argv: &[OsString]) -> bool {
-    argv.iter()
-        .skip(1)
-        .find(|a| !a.to_string_lossy().starts_with('-'))
-        .is_some_and(|a| a == "health")
+/// The first word of `argv` that is not a global option or its value.
+fn subcommand(root: &clap::Command, argv: &[OsString]) -> Option<String> {
+    let mut words = argv.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        let Some(flag) = word.strip_prefix('-') else { return Some(word.into_owned()) };
+        let takes_value = root.get_arguments().any(|arg| {
+            let named = match flag.strip_prefix('-') {
+                Some(long) => arg.get_long() == Some(long),
+                None => {
+                    flag.len() == 1
+                        && arg.get_short().is_some_and(|s| flag.starts_with(s))
+                }
+            };
+            named && arg.get_action().takes_values()
+        });
+        if takes_value {
+            words.next();
+        }
+    }
+    None
 }
 
 fn wait(target: WaitTarget) -> Exit {

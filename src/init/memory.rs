@@ -20,11 +20,14 @@ pub fn release_startup_pages() {
     let Ok(exe) = fs::read_link("/proc/self/exe") else { return };
     let exe = exe.to_string_lossy();
     let mut released = 0usize;
-    for (start, end) in maps.lines().filter(|l| l.ends_with(exe.as_ref())).filter_map(range) {
+    for (start, end) in
+        maps.lines().filter(|l| l.ends_with(exe.as_ref())).filter_map(range)
+    {
         // SAFETY: the range is one of this process's own mappings as the
         // kernel listed it; MADV_PAGEOUT only changes where pages live,
         // never their contents.
-        let done = unsafe { libc::madvise(start as *mut _, end - start, libc::MADV_PAGEOUT) };
+        let done =
+            unsafe { libc::madvise(start as *mut _, end - start, libc::MADV_PAGEOUT) };
         if done == 0 {
             released += end - start;
         }

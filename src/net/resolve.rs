@@ -19,7 +19,13 @@ pub async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
-    if host.eq_ignore_ascii_case("localhost") {
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    // RFC 6761: `.invalid` never resolves and is not sent to any server;
+    // `localhost` and `*.localhost` are always the loopback addresses.
+    if name == "invalid" || name.ends_with(".invalid") {
+        return Err(format!("no such host `{host}`"));
+    }
+    if name == "localhost" || name.ends_with(".localhost") {
         return Ok(vec![
             SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port),
             SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port),

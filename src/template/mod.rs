@@ -2,9 +2,9 @@
 //! the way Templer did for the original images (`templer /*.j2 /`).
 //!
 //! Rendering is all or nothing: every template is rendered in memory first,
-//! and only when all succeeded is anything written. Each output is written
-//! to a temporary file beside its destination and renamed into place, so a
-//! service never reads a half-written config. Outputs that already exist are
+//! then every output is written to a temporary file beside its destination,
+//! and only when all of that succeeded are they renamed into place, so a
+//! service never reads a half-written config or a half-updated set. Outputs that already exist are
 //! replaced, because a restarted container renders again.
 
 mod context;
@@ -81,9 +81,20 @@ pub fn run(sources: &[PathBuf], dest: &Path) -> Result<Vec<PathBuf>, TemplateErr
         return Err(TemplateError::Render(failures));
     }
 
+    let mut staged = Vec::with_capacity(rendered.len());
     for (output, body) in &rendered {
-        write::atomically(&output.source, &output.target, body).map_err(|error| {
-            TemplateError::Write { path: output.target.clone(), error }
+        match write::stage(&output.source, &output.target, body) {
+            Ok(file) => staged.push(file),
+            Err(error) => {
+                staged.iter().for_each(write::Staged::discard);
+                return Err(TemplateError::Write { path: output.target.clone(), error });
+            }
+        }
+    }
+    for (file, output) in staged.into_iter().zip(&outputs) {
+        file.commit().map_err(|error| TemplateError::Write {
+            path: output.target.clone(),
+            error,
         })?;
     }
     Ok(outputs.into_iter().map(|o| o.target).collect())

@@ -75,7 +75,7 @@ impl HttpProbe {
                 let stream = connector
                     .connect(name.clone(), stream)
                     .await
-                    .map_err(|e| ProbeError::NotReady(format!("TLS: {e}")))?;
+                    .map_err(|e| ProbeError::NotReady(tls::explain(&e)))?;
                 self.exchange(stream).await?
             }
         };

@@ -17,6 +17,7 @@ use kafka_protocol::messages::{
 use kafka_protocol::protocol::{Decodable, Encodable, HeaderVersion, Request, StrBytes};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::task::JoinSet;
 
 use super::{Attempt, Probe, ProbeError};
 use crate::net::{self, Endpoint};
@@ -40,14 +41,27 @@ impl KafkaProbe {
         KafkaProbe { brokers, topics }
     }
 
+    /// Asks every bootstrap broker at once and uses the first answer, so a
+    /// broker that accepts connections but never replies cannot hide one
+    /// that works.
     async fn check_once(&self) -> Result<(), ProbeError> {
+        let mut asks = JoinSet::new();
+        for broker in self.brokers.clone() {
+            let topics = self.topics.clone();
+            asks.spawn(async move {
+                let answer = fetch_metadata(&broker, &topics).await;
+                (broker, answer)
+            });
+        }
         let mut failures = Vec::new();
-        for broker in &self.brokers {
-            match fetch_metadata(broker, &self.topics).await {
+        while let Some(Ok((broker, answer))) = asks.join_next().await {
+            match answer {
                 Ok(metadata) => return missing_topics(&metadata, &self.topics),
                 Err(reason) => failures.push(format!("{broker}: {reason}")),
             }
         }
+        // Answers arrive in any order; a stable reason prints only on change.
+        failures.sort();
         Err(ProbeError::NotReady(failures.join("; ")))
     }
 }

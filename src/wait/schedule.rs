@@ -103,13 +103,19 @@ pub async fn wait_for_all(
 /// Runs one attempt within `deadline`, turning silence into a reason.
 pub async fn attempt(probe: &dyn Probe, deadline: Instant) -> Result<(), ProbeError> {
     let limit = deadline.saturating_duration_since(Instant::now());
-    match timeout_at(deadline, probe.check()).await {
-        Ok(outcome) => outcome,
-        Err(_) => Err(ProbeError::NotReady(format!(
-            "no answer within {:.1}s",
-            limit.as_secs_f64()
-        ))),
-    }
+    attempt_until(probe, deadline).await.unwrap_or_else(|| Err(silent(limit)))
+}
+
+/// Runs one attempt; `None` when `deadline` passed first.
+async fn attempt_until(
+    probe: &dyn Probe,
+    deadline: Instant,
+) -> Option<Result<(), ProbeError>> {
+    timeout_at(deadline, probe.check()).await.ok()
+}
+
+fn silent(limit: Duration) -> ProbeError {
+    ProbeError::NotReady(format!("no answer within {:.1}s", limit.as_secs_f64()))
 }
 
 async fn wait_for_one(
@@ -124,9 +130,20 @@ async fn wait_for_one(
     let mut next_progress = start + PROGRESS_EVERY;
 
     loop {
-        let attempt_deadline = (Instant::now() + schedule.attempt_timeout).min(deadline);
-        let attempt_deadline = attempt_deadline.max(Instant::now() + FIRST_DELAY);
-        match attempt(probe.as_ref(), attempt_deadline).await {
+        let began = Instant::now();
+        let full = began + schedule.attempt_timeout;
+        let attempt_deadline = full.min(deadline).max(began + FIRST_DELAY);
+        let outcome =
+            match (attempt_until(probe.as_ref(), attempt_deadline).await, &last_reason) {
+                (Some(outcome), _) => outcome,
+                // An attempt the budget cut short says nothing new: keep the
+                // reason people already saw rather than a meaningless timeout.
+                (None, Some(seen)) if attempt_deadline < full => {
+                    Err(ProbeError::NotReady(seen.clone()))
+                }
+                (None, _) => Err(silent(attempt_deadline - began)),
+            };
+        match outcome {
             Ok(()) => {
                 info!("ready: {target} (after {:.2}s)", elapsed(start));
                 return Ok(());

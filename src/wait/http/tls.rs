@@ -62,6 +62,37 @@ impl TlsOptions {
     }
 }
 
+/// A reason people can act on for a failed TLS handshake.
+pub fn explain(error: &std::io::Error) -> String {
+    use tokio_rustls::rustls::{CertificateError, Error, OtherError};
+    let rustls = error.get_ref().and_then(|e| e.downcast_ref::<Error>());
+    let Some(Error::InvalidCertificate(problem)) = rustls else {
+        return format!("TLS: {error}");
+    };
+    let why = match problem {
+        CertificateError::UnknownIssuer => {
+            "signed by an unknown authority (trust it with --ca-file, or use --insecure)"
+        }
+        CertificateError::NotValidForName
+        | CertificateError::NotValidForNameContext { .. } => {
+            "not valid for this host name"
+        }
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => "expired",
+        CertificateError::BadSignature => {
+            "not signed by the trusted certificate of the same name (trust it with \
+             --ca-file, or use --insecure)"
+        }
+        CertificateError::Other(OtherError(inner))
+            if inner.to_string().contains("CaUsedAsEndEntity") =>
+        {
+            "a CA certificate (CA:TRUE) used as a server certificate; reissue it with \
+             basicConstraints CA:FALSE"
+        }
+        _ => return format!("TLS: invalid server certificate: {problem:?}"),
+    };
+    format!("TLS: the server's certificate is {why}")
+}
+
 /// Accepts any certificate, still checking the handshake signatures so the
 /// connection is at least a working TLS session. Only used with
 /// `--insecure`.
