@@ -8,11 +8,13 @@
 //! - [`cli`]: the command line, its environment twins, and dispatch.
 //! - [`exit`]: every exit code plinth can return, in one place.
 //! - [`wait`]: readiness probes (TCP, HTTP, Kafka, MySQL) and the retry
-//!   schedule that drives them; `plinth health` reuses the same probes.
+//!   schedule that drives them.
+//! - [`health`]: one attempt of the same probes, for Docker's HEALTHCHECK.
 //! - [`net`]: address parsing and name resolution done in Rust.
 //! - [`template`]: Jinja2 rendering of config files from the environment.
 //! - [`init`]: PID 1 duties: spawn, forward signals, reap, exit code.
 //! - [`user`]: `/etc/passwd` and `/etc/group` lookups and `su-exec`.
+//! - [`log`]: the `plinth[PID]: message` lines on standard error.
 //! - [`settings`]: parsing of durations, booleans and log levels shared by all.
 
 pub mod cli;

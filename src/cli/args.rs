@@ -61,12 +61,9 @@ pub(super) enum Command {
     SuExec(SuExecArgs),
 }
 
+/// The command `init` and `su-exec` run: everything after the options.
 #[derive(clap::Args)]
-pub(super) struct SuExecArgs {
-    /// USER or USER:GROUP, names or numbers.
-    #[arg(value_name = "USER[:GROUP]")]
-    pub spec: String,
-
+pub(super) struct CommandLine {
     /// The command to run, and its arguments.
     #[arg(
         required = true,
@@ -74,7 +71,17 @@ pub(super) struct SuExecArgs {
         allow_hyphen_values = true,
         value_name = "COMMAND"
     )]
-    pub command: Vec<OsString>,
+    pub words: Vec<OsString>,
+}
+
+#[derive(clap::Args)]
+pub(super) struct SuExecArgs {
+    /// USER or USER:GROUP, names or numbers.
+    #[arg(value_name = "USER[:GROUP]")]
+    pub spec: String,
+
+    #[command(flatten)]
+    pub command: CommandLine,
 }
 
 #[derive(Subcommand)]
@@ -218,21 +225,15 @@ pub(super) struct InitArgs {
     #[arg(short = 's', hide = true)]
     pub subreaper: bool,
 
-    /// The command to run, and its arguments.
-    #[arg(
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "COMMAND"
-    )]
-    pub command: Vec<OsString>,
+    #[command(flatten)]
+    pub command: CommandLine,
 }
 
 impl InitArgs {
     /// What the init module needs.
     pub fn options(&self) -> InitOptions {
         InitOptions {
-            command: self.command.clone(),
+            command: self.command.words.clone(),
             kill_group: self.kill_group,
             stay_alive_on_failure: self.stay_alive_on_failure,
             stay_alive_for: self.stay_alive_for,

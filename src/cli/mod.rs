@@ -50,7 +50,7 @@ pub fn run(argv: Vec<OsString>) -> Exit {
         Command::Health(args) => health(args),
         Command::Template(args) => render(args),
         Command::Init(args) => supervise(args),
-        Command::SuExec(args) => user::run(&args.spec, &args.command),
+        Command::SuExec(args) => user::run(&args.spec, &args.command.words),
     }
 }
 

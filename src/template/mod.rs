@@ -64,38 +64,46 @@ impl TemplateError {
 /// files written.
 pub fn run(sources: &[PathBuf], dest: &Path) -> Result<Vec<PathBuf>, TemplateError> {
     let outputs = plan(sources, dest)?;
-    let context = context::from_environment();
+    let bodies = render_all(&outputs)?;
+    write_all(&outputs, &bodies)?;
+    Ok(outputs.into_iter().map(|o| o.target).collect())
+}
 
-    let mut rendered = Vec::with_capacity(outputs.len());
+/// Renders every output in memory; fails with every render error at once.
+fn render_all(outputs: &[Output]) -> Result<Vec<String>, TemplateError> {
+    let context = context::from_environment();
+    let mut bodies = Vec::with_capacity(outputs.len());
     let mut failures = Vec::new();
-    for output in &outputs {
+    for output in outputs {
         let text = std::fs::read_to_string(&output.source).map_err(|error| {
             TemplateError::Read { path: output.source.clone(), error }
         })?;
         match render(&output.source, &text, &context) {
-            Ok(body) => rendered.push((output, body)),
+            Ok(body) => bodies.push(body),
             Err(message) => failures.push(message),
         }
     }
-    if !failures.is_empty() {
-        return Err(TemplateError::Render(failures));
-    }
+    if failures.is_empty() { Ok(bodies) } else { Err(TemplateError::Render(failures)) }
+}
 
-    let mut staged = Vec::with_capacity(rendered.len());
-    for (output, body) in &rendered {
+/// Stages every output beside its target, then renames them all into place.
+fn write_all(outputs: &[Output], bodies: &[String]) -> Result<(), TemplateError> {
+    let failed = |output: &Output| {
+        let path = output.target.clone();
+        move |error| TemplateError::Write { path, error }
+    };
+    let mut staged = Vec::with_capacity(outputs.len());
+    for (output, body) in outputs.iter().zip(bodies) {
         match write::stage(&output.source, &output.target, body) {
             Ok(file) => staged.push(file),
             Err(error) => {
                 staged.iter().for_each(write::Staged::discard);
-                return Err(TemplateError::Write { path: output.target.clone(), error });
+                return Err(failed(output)(error));
             }
         }
     }
-    for (file, output) in staged.into_iter().zip(&outputs) {
-        file.commit().map_err(|error| TemplateError::Write {
-            path: output.target.clone(),
-            error,
-        })?;
+    for (file, output) in staged.into_iter().zip(outputs) {
+        file.commit().map_err(failed(output))?;
     }
-    Ok(outputs.into_iter().map(|o| o.target).collect())
+    Ok(())
 }

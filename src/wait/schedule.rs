@@ -123,54 +123,102 @@ async fn wait_for_one(
     schedule: Schedule,
     start: Instant,
 ) -> Result<(), WaitError> {
-    let target = probe.target();
     let deadline = start + schedule.budget;
+    let mut report = Report::new(probe.target(), start);
     let mut delay = Duration::ZERO;
-    let mut last_reason: Option<String> = None;
-    let mut next_progress = start + PROGRESS_EVERY;
 
     loop {
-        let began = Instant::now();
-        let full = began + schedule.attempt_timeout;
-        let attempt_deadline = full.min(deadline).max(began + FIRST_DELAY);
-        let outcome =
-            match (attempt_until(probe.as_ref(), attempt_deadline).await, &last_reason) {
-                (Some(outcome), _) => outcome,
-                // An attempt the budget cut short says nothing new: keep the
-                // reason people already saw rather than a meaningless timeout.
-                (None, Some(seen)) if attempt_deadline < full => {
-                    Err(ProbeError::NotReady(seen.clone()))
-                }
-                (None, _) => Err(silent(attempt_deadline - began)),
-            };
-        match outcome {
+        match bounded_attempt(probe.as_ref(), schedule, deadline, report.last()).await {
             Ok(()) => {
-                info!("ready: {target} (after {:.2}s)", elapsed(start));
+                report.ready();
                 return Ok(());
             }
             Err(ProbeError::Misconfigured(reason)) => {
-                return Err(WaitError::Misconfigured { target, reason });
+                return Err(report.misconfigured(reason));
             }
-            Err(ProbeError::NotReady(reason)) => {
-                if last_reason.as_deref() != Some(reason.as_str()) {
-                    warn!("not ready: {target}: {reason}");
-                    last_reason = Some(reason);
-                }
-            }
+            Err(ProbeError::NotReady(reason)) => report.not_ready(reason),
         }
 
         let now = Instant::now();
         if now >= deadline {
-            let reason = last_reason.unwrap_or_default();
-            return Err(WaitError::NotReady { target, waited: elapsed(start), reason });
+            return Err(report.gave_up());
         }
-        if now >= next_progress {
-            let reason = last_reason.as_deref().unwrap_or_default();
-            info!("still waiting for {target} ({:.0}s): {reason}", elapsed(start));
-            next_progress = now + PROGRESS_EVERY;
-        }
+        report.still_waiting(now);
         delay = schedule.next_delay(delay);
         sleep_until((now + delay).min(deadline)).await;
+    }
+}
+
+/// One attempt within its own timeout and the budget. An attempt that the
+/// budget cut short says nothing new, so it keeps the reason people already
+/// saw (`seen`) rather than reporting a meaningless timeout.
+async fn bounded_attempt(
+    probe: &dyn Probe,
+    schedule: Schedule,
+    deadline: Instant,
+    seen: Option<&str>,
+) -> Result<(), ProbeError> {
+    let began = Instant::now();
+    let full = began + schedule.attempt_timeout;
+    let attempt_deadline = full.min(deadline).max(began + FIRST_DELAY);
+    match (attempt_until(probe, attempt_deadline).await, seen) {
+        (Some(outcome), _) => outcome,
+        (None, Some(seen)) if attempt_deadline < full => {
+            Err(ProbeError::NotReady(seen.into()))
+        }
+        (None, _) => Err(silent(attempt_deadline - began)),
+    }
+}
+
+/// What people are told about one dependency: a line per change of state,
+/// a reminder every [`PROGRESS_EVERY`], and the outcome.
+struct Report {
+    target: String,
+    start: Instant,
+    last_reason: Option<String>,
+    next_reminder: Instant,
+}
+
+impl Report {
+    fn new(target: String, start: Instant) -> Report {
+        Report { target, start, last_reason: None, next_reminder: start + PROGRESS_EVERY }
+    }
+
+    fn last(&self) -> Option<&str> {
+        self.last_reason.as_deref()
+    }
+
+    fn not_ready(&mut self, reason: String) {
+        if self.last() != Some(reason.as_str()) {
+            warn!("not ready: {}: {reason}", self.target);
+            self.last_reason = Some(reason);
+        }
+    }
+
+    fn still_waiting(&mut self, now: Instant) {
+        if now >= self.next_reminder {
+            let reason = self.last().unwrap_or_default();
+            info!(
+                "still waiting for {} ({:.0}s): {reason}",
+                self.target,
+                elapsed(self.start)
+            );
+            self.next_reminder = now + PROGRESS_EVERY;
+        }
+    }
+
+    fn ready(self) {
+        info!("ready: {} (after {:.2}s)", self.target, elapsed(self.start));
+    }
+
+    fn misconfigured(self, reason: String) -> WaitError {
+        WaitError::Misconfigured { target: self.target, reason }
+    }
+
+    fn gave_up(self) -> WaitError {
+        let waited = elapsed(self.start);
+        let reason = self.last_reason.unwrap_or_default();
+        WaitError::NotReady { target: self.target, waited, reason }
     }
 }
 
