@@ -31,7 +31,7 @@ impl Probe for TcpProbe {
 /// What `wait tcp` and `health tcp` are asked to check.
 #[derive(Debug, Clone, clap::Args)]
 pub struct TcpArgs {
-    /// Addresses to reach: HOST:PORT, [IPv6]:PORT, or http(s):// URLs (only
+    /// Addresses to reach: `HOST:PORT`, `[IPv6]:PORT`, or `http(s)://` URLs (only
     /// their host and port are used).
     #[arg(required = true, value_name = "ADDR", value_parser = Endpoint::parse)]
     pub addresses: Vec<Endpoint>,
