@@ -188,8 +188,9 @@ pub(super) struct TemplateArgs {
     #[arg(required = true, num_args = 2.., value_name = "SRC... DEST")]
     pub paths: Vec<PathBuf>,
 
-    /// Accepted for Templer compatibility; outputs are always replaced.
-    #[arg(short, long)]
+    /// Accepted for Templer compatibility (outputs are always replaced), so
+    /// hidden: it changes nothing and needs no environment twin.
+    #[arg(short, long, hide = true)]
     pub force: bool,
 }
 
