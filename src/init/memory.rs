@@ -7,36 +7,37 @@
 //! running, the pages of plinth's own file mappings are handed back with
 //! `MADV_PAGEOUT` (the kernel only reclaims pages no other process maps,
 //! and never loses data: modified pages stay) and free heap is trimmed.
-//! The few pages the loop needs fault back in from the page cache.
+//! This happens each time plinth is about to block, after whatever a
+//! signal made it do; the few pages the loop needs fault back in.
 
 use std::fs;
 
 use tracing::debug;
 
 /// Releases start-up pages; failures (no /proc, an old kernel) are ignored
-/// because they only cost memory.
+/// because they only cost memory. Called right before plinth blocks, so
+/// that as little code as possible runs between the release and the wait:
+/// whatever runs faults its pages (whole folios, on recent kernels) back in.
 pub fn release_startup_pages() {
     let Ok(maps) = fs::read_to_string("/proc/self/maps") else { return };
     let Ok(exe) = fs::read_link("/proc/self/exe") else { return };
     let exe = exe.to_string_lossy();
-    let mut released = 0usize;
-    for (start, end) in
-        maps.lines().filter(|l| l.ends_with(exe.as_ref())).filter_map(range)
-    {
-        // SAFETY: the range is one of this process's own mappings as the
-        // kernel listed it; MADV_PAGEOUT only changes where pages live,
-        // never their contents.
-        let done =
-            unsafe { libc::madvise(start as *mut _, end - start, libc::MADV_PAGEOUT) };
-        if done == 0 {
-            released += end - start;
-        }
-    }
+    let ranges: Vec<(usize, usize)> =
+        maps.lines().filter(|l| l.ends_with(exe.as_ref())).filter_map(range).collect();
+    debug!("paging out {} start-up mappings", ranges.len());
+    drop(maps);
     // SAFETY: malloc_trim takes no pointers and may be called at any time.
     unsafe {
         libc::malloc_trim(0);
     }
-    debug!("paged out {} KiB of start-up mappings", released / 1024);
+    for (start, end) in ranges {
+        // SAFETY: the range is one of this process's own mappings as the
+        // kernel listed it; MADV_PAGEOUT only changes where pages live,
+        // never their contents.
+        unsafe {
+            libc::madvise(start as *mut _, end - start, libc::MADV_PAGEOUT);
+        }
+    }
 }
 
 fn range(line: &str) -> Option<(usize, usize)> {

@@ -47,7 +47,6 @@ pub fn run(options: &InitOptions) -> Exit {
         Err(exit) => return exit,
     };
     debug!("started {} as pid {pid}", shown(&options.command));
-    memory::release_startup_pages();
 
     let (status, stopping) = supervise(pid, options.kill_group, &watched);
     let exit = status.exit();
@@ -66,6 +65,7 @@ fn supervise(
 ) -> (Status, bool) {
     let mut stopping = false;
     loop {
+        memory::release_startup_pages();
         match watched.wait(None) {
             Some(libc::SIGCHLD) => {
                 if let Some(status) = child::reap(pid) {
@@ -102,6 +102,7 @@ fn stay_alive(
             info!("stay-alive period over; exiting");
             return;
         }
+        memory::release_startup_pages();
         match watched.wait(Some(left)) {
             Some(libc::SIGCHLD) => child::reap_all(),
             Some(signal) if signals::is_stop(signal) => {
