@@ -104,7 +104,11 @@ fn wait(target: WaitTarget) -> Exit {
             return Exit::Usage;
         }
     };
-    match runtime().block_on(wait_for_all(probes, schedule)) {
+    let outcome = match block_on(wait_for_all(probes, schedule)) {
+        Ok(outcome) => outcome,
+        Err(exit) => return exit,
+    };
+    match outcome {
         Ok(()) => Exit::Ok,
         Err(e) => {
             error!("{e}");
@@ -119,7 +123,10 @@ fn health(args: HealthArgs) -> Exit {
         None => declared_health_target(args.declared.as_deref()),
     };
     match probes {
-        Ok(probes) => runtime().block_on(health::check(probes, args.timeout)),
+        // Docker reserves 2 for health commands: even an internal error is 1.
+        Ok(probes) => {
+            block_on(health::check(probes, args.timeout)).unwrap_or(Exit::NotReady)
+        }
         Err(message) => {
             println!("unhealthy: {message}");
             Exit::NotReady
@@ -166,10 +173,14 @@ fn supervise(args: InitArgs) -> Exit {
     init::run(&args.options())
 }
 
-/// One thread is plenty for a handful of probes, and keeps memory low.
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("cannot start the async runtime")
+/// Runs `work` on a one-thread runtime: plenty for a handful of probes,
+/// and light on memory.
+fn block_on<F: std::future::Future>(work: F) -> Result<F::Output, Exit> {
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => Ok(runtime.block_on(work)),
+        Err(e) => {
+            error!("cannot start the async runtime: {e}");
+            Err(Exit::Internal)
+        }
+    }
 }
