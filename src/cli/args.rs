@@ -206,14 +206,14 @@ impl TemplateArgs {
 pub(super) struct InitArgs {
     /// Forward signals to the command's whole process group, not just to it.
     #[arg(short = 'g', long, env = "PLINTH_KILL_GROUP", num_args = 0..=1,
-          default_value = "false", default_missing_value = "true",
+          default_value = "false", default_missing_value = "true", require_equals = true,
           value_parser = crate::settings::boolean)]
     pub kill_group: bool,
 
     /// When the command fails on its own, keep the container up for
     /// debugging instead of exiting (a stop signal still ends it).
     #[arg(long, env = "STAY_ALIVE_ON_FAILURE", num_args = 0..=1, default_value = "false",
-          default_missing_value = "true", value_parser = crate::settings::boolean)]
+          default_missing_value = "true", require_equals = true, value_parser = crate::settings::boolean)]
     pub stay_alive_on_failure: bool,
 
     /// How long to stay up after such a failure.

@@ -197,7 +197,7 @@ pub struct HttpArgs {
 
     /// Do not verify the server's certificate (self-signed health endpoints).
     #[arg(long, env = "WAIT_HTTP_INSECURE", num_args = 0..=1, default_value = "false",
-          default_missing_value = "true", value_parser = crate::settings::boolean)]
+          default_missing_value = "true", require_equals = true, value_parser = crate::settings::boolean)]
     pub insecure: bool,
 }
 

@@ -89,6 +89,29 @@ fn usr1_and_hup_are_forwarded_without_stopping_the_command() {
 }
 
 #[test]
+fn switch_flags_without_a_value_do_not_swallow_the_command() {
+    // `-g` and `--stay-alive-on-failure` take an optional true/false; the
+    // word after them is the command, not their value.
+    plinth(["init", "-g", "sh", "-c", "exit 4"]).run().expect_code(4).expect_within(SOON);
+    plinth([
+        "init",
+        "--stay-alive-on-failure",
+        "--stay-alive-for",
+        "0",
+        "sh",
+        "-c",
+        "exit 6",
+    ])
+    .run()
+    .expect_code(6)
+    .expect_within(SOON);
+    plinth(["init", "--kill-group=false", "sh", "-c", "exit 5"])
+        .run()
+        .expect_code(5)
+        .expect_within(SOON);
+}
+
+#[test]
 fn exit_codes_pass_through() {
     let dir = temp();
     for code in [0, 3, 42] {
