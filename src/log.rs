@@ -22,7 +22,10 @@ pub fn level(text: &str) -> Result<LevelFilter, String> {
         "INFO" => Ok(LevelFilter::INFO),
         "WARNING" | "WARN" => Ok(LevelFilter::WARN),
         "ERROR" | "CRITICAL" | "FATAL" => Ok(LevelFilter::ERROR),
-        _ => Err("expected DEBUG, INFO, WARNING, ERROR or CRITICAL".into()),
+        _ => {
+            Err("expected DEBUG, INFO, WARNING (WARN), ERROR, CRITICAL (FATAL) or NOTSET"
+                .into())
+        }
     }
 }
 

@@ -30,6 +30,14 @@ pub fn duration(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(value * scale).map_err(|_| "too large".into())
 }
 
+/// Parses a duration that must be more than zero.
+pub fn positive_duration(text: &str) -> Result<Duration, String> {
+    match duration(text)? {
+        Duration::ZERO => Err("must be more than zero".into()),
+        positive => Ok(positive),
+    }
+}
+
 /// Parses a retry count: a whole number of at least one attempt.
 pub fn retries(text: &str) -> Result<u32, String> {
     let value: u32 =

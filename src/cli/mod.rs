@@ -9,7 +9,7 @@
 
 mod args;
 mod compat;
-mod env_errors;
+mod environment;
 
 use std::ffi::OsString;
 use std::sync::Arc;
@@ -56,12 +56,12 @@ pub fn run(argv: Vec<OsString>) -> Exit {
 
 /// Parses `argv`; on failure prints clap's message and returns the code.
 fn parse(argv: &[OsString]) -> Result<Cli, Exit> {
-    let mut command = Cli::command();
+    let mut command = environment::ignore_empty_variables(Cli::command());
     let parsed = command
         .try_get_matches_from_mut(argv)
         .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
     parsed.map_err(|e| {
-        let e = env_errors::name_the_variable(e, &command, argv);
+        let e = environment::name_the_variable(e, &command, argv);
         let _ = e.print();
         match e.exit_code() {
             0 => Exit::Ok,

@@ -2,7 +2,6 @@
 
 use std::ffi::OsString;
 use std::fmt;
-use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::Command;
 
@@ -94,17 +93,7 @@ pub fn spawn(command: &[OsString]) -> Result<libc::pid_t, Exit> {
     }
     match process.spawn() {
         Ok(child) => Ok(child.id() as libc::pid_t),
-        Err(e) => Err(spawn_failure(&program.to_string_lossy(), &e)),
-    }
-}
-
-fn spawn_failure(program: &str, e: &io::Error) -> Exit {
-    if e.kind() == io::ErrorKind::NotFound {
-        error!("cannot run {program}: command not found");
-        Exit::NotFound
-    } else {
-        error!("cannot run {program}: {e}");
-        Exit::CannotExecute
+        Err(e) => Err(crate::launch::failed("init", program, &e)),
     }
 }
 

@@ -30,12 +30,29 @@ pub fn plan(sources: &[PathBuf], dest: &Path) -> Result<Vec<Output>, TemplateErr
         }]);
     }
     if !dest.is_dir() {
+        let why = if sources.len() > 1 { " (several templates need one)" } else { "" };
         return Err(TemplateError::Usage(format!(
-            "{} is not a directory (several templates need a directory to go to)",
+            "{} is not a directory{why}",
             dest.display()
         )));
     }
-    sources.iter().map(|source| into(source, dest)).collect()
+    let outputs: Vec<Output> =
+        sources.iter().map(|source| into(source, dest)).collect::<Result<_, _>>()?;
+    match outputs.iter().find(|o| same_file(&o.source, &o.target)) {
+        Some(o) => Err(TemplateError::Usage(format!(
+            "{} would be rendered over itself (name templates NAME.j2)",
+            o.source.display()
+        ))),
+        None => Ok(outputs),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 fn into(source: &Path, dest: &Path) -> Result<Output, TemplateError> {

@@ -20,9 +20,16 @@ pub fn render(
     let template = env.get_template(&name).map_err(|e| describe(&name, &e, &[]))?;
 
     let mut body = template.render(context).map_err(|e| {
-        let missing =
-            missing_variables(&env, template.undeclared_variables(true), context);
-        describe(&name, &e, &missing)
+        let line = e.line().and_then(|n| text.lines().nth(n.saturating_sub(1)));
+        match empty_mandatory(line.unwrap_or_default(), context) {
+            Some(names) if e.kind() == ErrorKind::InvalidOperation => {
+                describe_mandatory(&name, &e, &names)
+            }
+            _ => {
+                let referenced = template.undeclared_variables(true);
+                describe(&name, &e, &missing_variables(&env, referenced, context))
+            }
+        }
     })?;
     if !body.is_empty() && !body.ends_with('\n') {
         body.push('\n');
@@ -76,6 +83,47 @@ fn missing_variables(
     let missing: BTreeSet<String> =
         referenced.into_iter().filter(|n| !defined(n)).collect();
     missing.into_iter().collect()
+}
+
+/// The variables on `line` written as `NAME | mandatory` that are undefined
+/// or empty, so the message can name them (the filter only sees values).
+fn empty_mandatory(line: &str, context: &BTreeMap<String, Value>) -> Option<Vec<String>> {
+    let names: Vec<String> = line
+        .match_indices("mandatory")
+        .filter_map(|(at, _)| {
+            let before = line[..at].trim_end().strip_suffix('|')?.trim_end();
+            let start = before
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .map_or(0, |i| i + 1);
+            Some(before[start..].to_string()).filter(|n| !n.is_empty())
+        })
+        .filter(|name| {
+            let value = lookup(context, name);
+            value
+                .is_none_or(|v| v.is_undefined() || v.is_none() || v.as_str() == Some(""))
+        })
+        .collect();
+    (!names.is_empty()).then_some(names)
+}
+
+fn lookup(context: &BTreeMap<String, Value>, dotted: &str) -> Option<Value> {
+    let mut parts = dotted.split('.');
+    let mut value = context.get(parts.next()?)?.clone();
+    for part in parts {
+        value = value.get_attr(part).ok()?;
+    }
+    Some(value)
+}
+
+fn describe_mandatory(name: &str, error: &Error, names: &[String]) -> String {
+    let line = error.line().map(|l| format!(":{l}")).unwrap_or_default();
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let noun = if names.len() == 1 { "variable" } else { "variables" };
+    let why = error.detail().unwrap_or_default();
+    format!(
+        "{name}{line}: mandatory {noun} {} undefined or empty: {why}",
+        quoted.join(", ")
+    )
 }
 
 fn describe(name: &str, error: &Error, missing: &[String]) -> String {

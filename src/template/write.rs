@@ -14,8 +14,11 @@ pub struct Staged {
 }
 
 /// Writes `body` to a temporary file beside `target`, with the template's
-/// permission bits, flushed to disk.
+/// permission bits, flushed to disk. A `target` that is a symbolic link is
+/// followed, as Templer wrote through links: the file it points to is the
+/// one replaced, and the link stays.
 pub fn stage(template: &Path, target: &Path, body: &str) -> io::Result<Staged> {
+    let target = &follow_links(target)?;
     if target.is_dir() {
         return Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"));
     }
@@ -39,6 +42,24 @@ pub fn stage(template: &Path, target: &Path, body: &str) -> io::Result<Staged> {
             Err(e)
         }
     }
+}
+
+/// Where a chain of symbolic links at `path` ends (which may not exist yet).
+fn follow_links(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        let is_link =
+            fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return Ok(path);
+        }
+        let link = fs::read_link(&path)?;
+        path = match path.parent() {
+            Some(dir) if link.is_relative() => dir.join(link),
+            _ => link,
+        };
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 impl Staged {

@@ -93,16 +93,11 @@ pub fn run(spec: &str, command: &[OsString]) -> Exit {
     }
     let mut process = Command::new(program);
     process.args(args);
-    if let Some(home) = &identity.home {
-        process.env("HOME", home);
-    }
+    // A user with no entry gets `/`, as the original su-exec did, rather
+    // than keeping root's home.
+    process.env("HOME", identity.home.as_deref().unwrap_or("/"));
     let e = process.exec();
-    error!("su-exec: cannot run {}: {e}", program.to_string_lossy());
-    if e.kind() == std::io::ErrorKind::NotFound {
-        Exit::NotFound
-    } else {
-        Exit::CannotExecute
-    }
+    crate::launch::failed("su-exec", program, &e)
 }
 
 /// Drops to the identity: groups first, then group id, then user id (the

@@ -34,7 +34,7 @@ macro_rules! budget_args {
             /// The longest a single attempt may take.
             #[arg(long, value_name = "SECONDS",
                   env = concat!($prefix, "_ATTEMPT_TIMEOUT"),
-                  default_value = "2", value_parser = crate::settings::duration)]
+                  default_value = "2", value_parser = crate::settings::positive_duration)]
             pub attempt_timeout: Duration,
 
             /// The longest pause between attempts; pauses start at 10 ms and

@@ -94,7 +94,7 @@ impl HttpProbe {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let broken = |e: hyper::Error| ProbeError::NotReady(format!("HTTP: {e}"));
+        let broken = |e: hyper::Error| ProbeError::NotReady(http_reason(&e));
         let (mut sender, connection) =
             hyper::client::conn::http1::handshake(TokioIo::new(io))
                 .await
@@ -123,7 +123,7 @@ impl HttpProbe {
 
 impl Probe for HttpProbe {
     fn target(&self) -> String {
-        format!("{} {}", self.spec.method, self.spec.url)
+        format!("{} {}", self.spec.method, shown(&self.spec.url))
     }
 
     fn check(&self) -> Attempt<'_> {
@@ -131,14 +131,44 @@ impl Probe for HttpProbe {
     }
 }
 
-/// Parses a `Name: value` request header.
-pub fn header(text: &str) -> Result<(HeaderName, HeaderValue), String> {
+/// One stable reason for the ways a server can hang up without answering,
+/// which hyper reports in several forms depending on timing.
+fn http_reason(error: &hyper::Error) -> String {
+    if error.is_incomplete_message() || error.is_canceled() || error.is_closed() {
+        return "the server closed the connection without answering".into();
+    }
+    let text = error.to_string();
+    if text.contains("connection error") || text.contains("connection closed") {
+        return "the server closed the connection without answering".into();
+    }
+    format!("HTTP: {text}")
+}
+
+/// The URL as printed: a password in it becomes `***` and the query, which
+/// often carries tokens, becomes `...`.
+pub fn shown(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    if shown.query().is_some() {
+        shown.set_query(Some("..."));
+    }
+    shown.to_string()
+}
+
+/// Parses a `Name: value` request header; a blank line (such as the last
+/// line of a YAML `|` block in `WAIT_HTTP_HEADERS`) is no header.
+pub fn header(text: &str) -> Result<Option<(HeaderName, HeaderValue)>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
     let (name, value) = text.split_once(':').ok_or("expected `Name: value`")?;
     let name = HeaderName::from_bytes(name.trim().as_bytes())
         .map_err(|_| format!("`{}` is not a valid header name", name.trim()))?;
     let value = HeaderValue::from_str(value.trim())
         .map_err(|_| "the header value has characters HTTP does not allow".to_string())?;
-    Ok((name, value))
+    Ok(Some((name, value)))
 }
 
 /// Parses an `http://` or `https://` URL.
@@ -172,7 +202,7 @@ pub struct HttpArgs {
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE",
           env = "WAIT_HTTP_HEADERS", value_delimiter = '\n', hide_env_values = true,
           value_parser = header)]
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub headers: Vec<Option<(HeaderName, HeaderValue)>>,
 
     /// Request body, sent as given (add `-H 'Content-Type: application/json'`
     /// for JSON).
@@ -211,7 +241,7 @@ impl HttpArgs {
                 let spec = RequestSpec {
                     url: url.clone(),
                     method: self.method.clone(),
-                    headers: self.headers.clone(),
+                    headers: self.headers.iter().flatten().cloned().collect(),
                     body: Bytes::from(self.body.clone()),
                     expect: self.status.clone(),
                 };

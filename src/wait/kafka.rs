@@ -26,6 +26,8 @@ use crate::net::{self, Endpoint};
 const NEWEST_METADATA: i16 = 12;
 /// The first Metadata version that can refuse to create topics.
 const NO_AUTO_CREATE: i16 = 4;
+/// How many topic problems one line names.
+const SHOWN_PROBLEMS: usize = 5;
 /// A broker reply larger than this is treated as garbage, not allocated.
 const MAX_FRAME: usize = 64 << 20;
 
@@ -89,10 +91,14 @@ fn missing_topics(
     let problems: Vec<String> =
         wanted.iter().filter_map(|name| topic_problem(metadata, name)).collect();
     if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ProbeError::NotReady(problems.join("; ")))
+        return Ok(());
     }
+    // Thousands of missing topics would make one enormous line.
+    let mut reason = problems[..problems.len().min(SHOWN_PROBLEMS)].join("; ");
+    if problems.len() > SHOWN_PROBLEMS {
+        reason += &format!("; and {} more", problems.len() - SHOWN_PROBLEMS);
+    }
+    Err(ProbeError::NotReady(reason))
 }
 
 fn topic_problem(metadata: &MetadataResponse, name: &str) -> Option<String> {

@@ -118,7 +118,8 @@ pub struct MysqlArgs {
         env = "MYSQL_PASSWORD",
         default_value = "password",
         hide_default_value = true,
-        hide_env_values = true
+        hide_env_values = true,
+        allow_hyphen_values = true
     )]
     pub password: String,
 

@@ -10,6 +10,7 @@ mod harness;
 mod cli;
 mod health;
 mod init;
+mod regressions;
 mod su_exec;
 mod template;
 mod wait_http;

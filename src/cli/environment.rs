@@ -1,11 +1,34 @@
-//! clap reports a bad value by its flag even when the value came from the
-//! flag's environment twin. In a container the variable is what people set,
-//! so such messages are rewritten to name the variable too.
+//! How the environment twins of flags behave, beyond what clap does.
+//!
+//! - A variable set to an empty value counts as unset: Compose's
+//!   `VAR: ${VAR}` passes an empty value when VAR is not defined, and that
+//!   must not stop a container. The password is the exception: an empty
+//!   password is a real value.
+//! - clap reports a bad value by its flag even when the value came from the
+//!   flag's environment twin. In a container the variable is what people
+//!   set, so such messages are rewritten to name the variable too.
 
 use std::ffi::OsString;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, Command};
+
+/// Variables whose empty value means something.
+const EMPTY_IS_A_VALUE: [&str; 1] = ["MYSQL_PASSWORD"];
+
+/// Detaches every environment twin that is set to an empty value, in
+/// `command` and all its subcommands, so the flag's default applies.
+pub fn ignore_empty_variables(command: Command) -> Command {
+    command
+        .mut_args(|arg| {
+            let empty = arg.get_env().is_some_and(|name| {
+                let keep = EMPTY_IS_A_VALUE.iter().any(|k| name == *k);
+                !keep && std::env::var_os(name).is_some_and(|v| v.is_empty())
+            });
+            if empty { arg.env(None::<&str>) } else { arg }
+        })
+        .mut_subcommands(ignore_empty_variables)
+}
 
 /// Returns `error`, naming the environment variable when the bad value
 /// came from one rather than from the command line.

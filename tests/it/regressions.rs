@@ -1,0 +1,180 @@
+//! Faults found by trying plinth as a new user would, each pinned by the
+//! behaviour people rely on: no crash where a wait should retry, no secret
+//! in any output, no container stopped by an empty variable, messages that
+//! name the real problem.
+
+use std::fs;
+use std::io::Write;
+use std::net::TcpListener;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::harness::mariadb::Stopped;
+use crate::harness::plinth::plinth;
+use crate::harness::{SOON, assert_budget_respected};
+
+#[test]
+fn mysql_ed25519_account_on_the_server_does_not_crash_the_wait() {
+    // With an ed25519 account present, MariaDB answers a login as an
+    // unknown user with an ed25519 challenge; the wait must keep retrying
+    // (exit 1 when the budget ends), never abort.
+    let install = "INSTALL SONAME 'auth_ed25519'; \
+                   CREATE USER 'ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('x');";
+    let server =
+        Stopped::prepare(Some(install)).and_then(Stopped::start).expect("MariaDB");
+    for command in [["wait", "mysql"], ["health", "mysql"]] {
+        let out = plinth(command)
+            .env("MYSQL_HOST", "127.0.0.1")
+            .env("MYSQL_PORT", server.port().to_string())
+            .env("MYSQL_USER", "not_created_yet")
+            .env("MYSQL_WAIT_TIMEOUT", "1")
+            .run();
+        out.expect_code(1);
+        assert!(!out.all_output().contains("panicked"), "{out}");
+    }
+}
+
+#[test]
+fn empty_variables_count_as_unset_instead_of_stopping_the_container() {
+    // Compose's `VAR: ${VAR}` passes an empty value when VAR is undefined.
+    let blank = [
+        "LOG_LEVEL",
+        "STAY_ALIVE_ON_FAILURE",
+        "PLINTH_KILL_GROUP",
+        "PLINTH_STAY_ALIVE_FOR",
+    ];
+    let mut init = plinth(["init", "--", "sh", "-c", "exit 3"]);
+    for name in blank {
+        init = init.env(name, "");
+    }
+    init.run().expect_code(3).expect_within(SOON);
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    plinth(["wait", "tcp", &address])
+        .env("WAIT_RETRIES", "")
+        .env("WAIT_INTERVAL", "")
+        .env("WAIT_TIMEOUT", "")
+        .run()
+        .expect_code(0)
+        .expect_within(SOON);
+}
+
+#[test]
+fn trailing_newline_in_header_variable_is_not_a_bad_header() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let server = crate::harness::http::HttpServer::on(listener, 200);
+    plinth(["wait", "http", &format!("http://127.0.0.1:{port}/")])
+        .env("WAIT_HTTP_HEADERS", "X-Api-Key: k1\nAccept: */*\n")
+        .run()
+        .expect_code(0);
+    let seen = server.requests();
+    assert_eq!(seen.last().and_then(|r| r.header("x-api-key")), Some("k1"));
+}
+
+#[test]
+fn url_password_and_query_are_never_printed() {
+    let url = "http://admin:TopSecret1@127.0.0.1:1/health?token=Tok3nValue";
+    for command in
+        [vec!["wait", "http", url, "--timeout", "0.2"], vec!["health", "http", url]]
+    {
+        let out = plinth(command).run();
+        out.expect_code(1);
+        let text = out.all_output();
+        assert!(!text.contains("TopSecret1") && !text.contains("Tok3nValue"), "{out}");
+        assert!(text.contains("admin:***@127.0.0.1:1/health?..."), "{out}");
+    }
+}
+
+#[test]
+fn password_that_starts_with_a_dash_is_taken_as_the_value_not_echoed() {
+    let args = ["wait", "mysql", "--password", "--Secret9", "--host", "127.0.0.1"];
+    let out = plinth(args).args(["--port", "1", "--timeout", "0.2"]).run();
+    out.expect_code(1);
+    assert!(!out.all_output().contains("Secret9"), "{out}");
+}
+
+#[test]
+fn start_script_with_a_crlf_shebang_names_the_interpreter() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("start.sh");
+    fs::write(&script, "#!/bin/sh\r\necho hi\r\n").expect("write script");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = plinth(["init", "--"]).args([&script]).run();
+    out.expect_code(126);
+    out.expect_stderr(&["interpreter", "#!/bin/sh\\r", "Windows line endings"]);
+}
+
+#[test]
+fn template_destination_symlink_is_written_through() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("app.conf.j2");
+    fs::write(&template, "v={{ V }}\n").expect("template");
+    let real = dir.path().join("real.conf");
+    fs::write(&real, "old\n").expect("old file");
+    let out_dir = dir.path().join("out");
+    fs::create_dir(&out_dir).expect("out");
+    symlink(&real, out_dir.join("app.conf")).expect("symlink");
+
+    plinth(["template"]).args([&template, &out_dir]).env("V", "1").run().expect_code(0);
+    assert_eq!(fs::read_to_string(&real).expect("real file"), "v=1\n");
+    let link = fs::symlink_metadata(out_dir.join("app.conf")).expect("link");
+    assert!(link.file_type().is_symlink(), "the link was replaced by a file");
+}
+
+#[test]
+fn template_without_j2_suffix_is_not_rendered_over_itself() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("app.conf");
+    fs::write(&template, "v={{ V }}\n").expect("template");
+    let out = plinth(["template"]).args([&template, dir.path()]).env("V", "1").run();
+    out.expect_code(2).expect_stderr(&["over itself"]);
+    assert_eq!(fs::read_to_string(&template).expect("template"), "v={{ V }}\n");
+}
+
+#[test]
+fn mandatory_filter_names_the_empty_variable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("m.j2");
+    fs::write(&template, "a={{ A|mandatory }} b={{ B | mandatory }}\n")
+        .expect("template");
+    let out = plinth(["template"]).args([&template, &dir.path().join("m")]);
+    let out = out.env("A", "1").env("B", "").run();
+    out.expect_code(2).expect_stderr(&["m.j2:1", "mandatory variable `B`"]);
+}
+
+#[test]
+fn server_that_hangs_up_at_once_gives_one_stable_reason() {
+    // hyper words such hang-ups differently from one attempt to the next;
+    // people must see one line, not one per attempt.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    listener.set_nonblocking(true).expect("non-blocking");
+    let closer = thread::spawn(move || {
+        let until = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < until {
+            match listener.accept() {
+                Ok((mut stream, _)) => drop(stream.flush()),
+                Err(_) => thread::sleep(Duration::from_millis(2)),
+            }
+        }
+    });
+    let out = plinth(["wait", "http", &format!("http://127.0.0.1:{port}/")])
+        .args(["--timeout", "2"])
+        .run();
+    out.expect_code(1);
+    assert_budget_respected(&out, Duration::from_secs(2));
+    let changes = out.all_output().matches("not ready:").count();
+    assert_eq!(changes, 1, "one state, one line\n{out}");
+    assert!(out.all_output().contains("closed the connection"), "{out}");
+    closer.join().expect("closer thread");
+}
+
+#[test]
+fn attempt_timeout_of_zero_is_a_usage_error() {
+    let out =
+        plinth(["wait", "tcp", "127.0.0.1:1"]).env("WAIT_ATTEMPT_TIMEOUT", "0").run();
+    out.expect_code(2).expect_stderr(&["WAIT_ATTEMPT_TIMEOUT", "more than zero"]);
+}
