@@ -9,8 +9,8 @@ plinth wait mysql
 plinth template "$DEMO_TEMPLATES"/*.j2 "$DEMO_CONFIG_DIR"
 
 # The service: a small HTTP server whose /health answers once it runs.
+# It serves only its health file: the rendered configs hold the password.
 mkdir -p "$DEMO_CONFIG_DIR/www"
 echo ok > "$DEMO_CONFIG_DIR/www/health"
-cp "$DEMO_CONFIG_DIR"/*.yaml "$DEMO_CONFIG_DIR"/*.conf "$DEMO_CONFIG_DIR/www/"
 exec python3 -m http.server "$DEMO_SERVICE_PORT" --bind 127.0.0.1 \
   --directory "$DEMO_CONFIG_DIR/www"
