@@ -58,11 +58,7 @@ fn term_kills_a_command_with_default_handling_as_143() {
     let dir = temp();
     let mut running = init_sh(dir.path(), "touch ready; exec sleep 20").spawn();
     wait_ready(dir.path(), &mut running);
-    running.signal(libc::SIGTERM);
-    let sent = Instant::now();
-    let out = running.wait(Duration::from_secs(30));
-    out.expect_code(143);
-    crate::harness::assert_soon_after(&out, sent, "TERM was sent");
+    stop_promptly(running, 143);
 }
 
 #[test]
@@ -154,11 +150,7 @@ fn term_stops_a_command_that_is_not_a_shell() {
         !children_of(running.pid() as u32).is_empty()
     });
     assert!(up, "the command did not start");
-    running.signal(libc::SIGTERM);
-    let sent = Instant::now();
-    let out = running.wait(Duration::from_secs(30));
-    out.expect_code(143);
-    crate::harness::assert_soon_after(&out, sent, "TERM was sent");
+    stop_promptly(running, 143);
 }
 
 #[test]
@@ -292,11 +284,7 @@ fn stay_alive_on_failure_holds_until_term_then_exits_with_the_code() {
         running.stderr_so_far().contains("STAY_ALIVE_ON_FAILURE"),
         "no explanation printed"
     );
-    running.signal(libc::SIGTERM);
-    let sent = Instant::now();
-    let out = running.wait(Duration::from_secs(30));
-    out.expect_code(3);
-    crate::harness::assert_soon_after(&out, sent, "TERM was sent");
+    stop_promptly(running, 3);
 }
 
 #[test]
@@ -327,9 +315,16 @@ fn stay_alive_does_not_hold_after_a_forwarded_term() {
         .env("STAY_ALIVE_ON_FAILURE", "true")
         .spawn();
     wait_ready(dir.path(), &mut running);
+    stop_promptly(running, 143);
+}
+
+/// Sends TERM, as `docker stop` does, and checks that plinth exits with
+/// `code` soon after.
+fn stop_promptly(running: Running, code: i32) -> crate::harness::plinth::Outcome {
     running.signal(libc::SIGTERM);
     let sent = Instant::now();
     let out = running.wait(Duration::from_secs(30));
-    out.expect_code(143);
+    out.expect_code(code);
     crate::harness::assert_soon_after(&out, sent, "TERM was sent");
+    out
 }
