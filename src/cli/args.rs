@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::init::InitOptions;
 use crate::wait::budget::{KafkaBudget, MysqlBudget, PlainBudget};
+use crate::wait::command::CmdArgs;
 use crate::wait::http::HttpArgs;
 use crate::wait::kafka::KafkaArgs;
 use crate::wait::mysql::MysqlArgs;
@@ -114,6 +115,13 @@ pub(super) enum WaitTarget {
         #[command(flatten)]
         budget: MysqlBudget,
     },
+    /// A command exits 0 (each attempt is killed at --attempt-timeout).
+    Cmd {
+        #[command(flatten)]
+        budget: PlainBudget,
+        #[command(flatten)]
+        target: CmdArgs,
+    },
 }
 
 impl WaitTarget {
@@ -130,6 +138,9 @@ impl WaitTarget {
                 Ok((target.probes()?, budget.schedule()))
             }
             WaitTarget::Mysql { target, budget } => {
+                Ok((target.probes()?, budget.schedule()))
+            }
+            WaitTarget::Cmd { target, budget } => {
                 Ok((target.probes()?, budget.schedule()))
             }
         }
@@ -167,6 +178,9 @@ pub(super) enum HealthTarget {
     Kafka(KafkaArgs),
     /// A MySQL login works and the database exists.
     Mysql(MysqlArgs),
+    /// A command exits 0, such as a legacy health_check.py (killed, with
+    /// what it started, at the deadline).
+    Cmd(CmdArgs),
 }
 
 impl HealthTarget {
@@ -177,6 +191,7 @@ impl HealthTarget {
             HealthTarget::Http(target) => target.probes(),
             HealthTarget::Kafka(target) => target.probes(),
             HealthTarget::Mysql(target) => target.probes(),
+            HealthTarget::Cmd(target) => target.probes(),
         }
     }
 }

@@ -3,10 +3,11 @@
 //! A [`Probe`] makes one attempt and answers ready, not ready yet (with a
 //! reason for people), or misconfigured. [`schedule`] decides when to try
 //! again and what to print; it is the same for every kind of dependency, so
-//! TCP, HTTP, Kafka and MySQL waits share their timing, messages and exit
+//! TCP, HTTP, Kafka, MySQL and command waits share their timing, messages and exit
 //! codes. `plinth health` runs a single attempt of the same probes.
 
 pub mod budget;
+pub mod command;
 pub mod http;
 pub mod kafka;
 pub mod mysql;

@@ -172,3 +172,22 @@ fn declared_target_from_plinth_health() {
         .run()
         .expect_code(0);
 }
+
+#[test]
+fn command_target_runs_a_legacy_check_under_the_deadline() {
+    // `health_check.py` style: the exit status decides, and a hung check is
+    // killed with what it started when the deadline passes.
+    plinth(["health", "cmd", "--", "sh", "-c", "exit 0"]).run().expect_code(0);
+    plinth(["health", "cmd", "sh", "-c", "exit 3"])
+        .run()
+        .expect_code(1)
+        .expect_stdout(&["unhealthy: command `sh -c exit 3`", "exit status: 3"]);
+    let marker = unique("hung-check");
+    // The background shell carries the marker too, so pgrep sees it.
+    let script = format!("sh -c 'sleep 30; :' {marker} & sleep 31; : {marker}");
+    let out = plinth(["health", "--timeout", "0.5", "cmd", "sh", "-c", &script]).run();
+    out.expect_code(1).expect_within(Duration::from_secs(3));
+    let left = std::process::Command::new("pgrep").args(["-f", &marker]).output();
+    let left = left.expect("pgrep").stdout;
+    assert!(left.is_empty(), "the hung check was left running");
+}
