@@ -1,4 +1,5 @@
-//! Why a command could not be started, said the way people can act on.
+//! Commands plinth starts: how they are written on the command line, and
+//! why one could not be started, said the way people can act on.
 //!
 //! `execve` reports a missing `#!` interpreter as "no such file", which
 //! reads as if the script itself were missing; the usual cause is a start
@@ -6,11 +7,25 @@
 //! exists, the message names the interpreter line instead, and the exit
 //! code is a shell's 126 (cannot execute), not 127 (not found).
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::exit::Exit;
+
+/// A command and its arguments: everything after the options of `init`,
+/// `su-exec` and the `cmd` targets.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CommandLine {
+    /// The command to run, and its arguments.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub words: Vec<OsString>,
+}
 
 /// The exit code for a failed exec of `program`, after logging the reason
 /// with `who` (`init`, `su-exec`) as the prefix.

@@ -13,7 +13,7 @@
 //! - [`net`]: address parsing and name resolution done in Rust.
 //! - [`template`]: Jinja2 rendering of config files from the environment.
 //! - [`init`]: PID 1 duties: spawn, forward signals, reap, exit code.
-//! - [`launch`]: why a command could not be started (126 or 127).
+//! - [`launch`]: commands plinth starts, and why one could not start.
 //! - [`user`]: `/etc/passwd` and `/etc/group` lookups and `su-exec`.
 //! - [`log`]: the `plinth[PID]: message` lines on standard error.
 //! - [`settings`]: parsing of durations, booleans and log levels shared by all.

@@ -1,6 +1,5 @@
 //! The declaration of every subcommand, flag and environment twin.
 
-use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +7,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 use crate::init::InitOptions;
+use crate::launch::CommandLine;
 use crate::wait::budget::{KafkaBudget, MysqlBudget, PlainBudget};
 use crate::wait::command::CmdArgs;
 use crate::wait::http::HttpArgs;
@@ -60,19 +60,6 @@ pub(super) enum Command {
     /// Run a command as another user: USER[:GROUP] COMMAND... (exit 1 and
     /// nothing runs when the user or group is unknown).
     SuExec(SuExecArgs),
-}
-
-/// The command `init` and `su-exec` run: everything after the options.
-#[derive(clap::Args)]
-pub(super) struct CommandLine {
-    /// The command to run, and its arguments.
-    #[arg(
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "COMMAND"
-    )]
-    pub words: Vec<OsString>,
 }
 
 #[derive(clap::Args)]

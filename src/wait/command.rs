@@ -12,6 +12,7 @@ use std::time::Duration;
 use std::os::unix::process::CommandExt;
 
 use super::{Attempt, Probe, ProbeError};
+use crate::launch::CommandLine;
 
 /// How often a running check is looked at.
 const POLL: Duration = Duration::from_millis(5);
@@ -84,22 +85,16 @@ impl Probe for CommandProbe {
     }
 }
 
-/// What `wait cmd` and `health cmd` are asked to run.
+/// What `wait cmd` and `health cmd` are asked to run; ready when it exits 0.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CmdArgs {
-    /// The command and its arguments; ready when it exits 0.
-    #[arg(
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "COMMAND"
-    )]
-    pub command: Vec<OsString>,
+    #[command(flatten)]
+    command: CommandLine,
 }
 
 impl CmdArgs {
     /// The one probe these settings describe.
     pub fn probes(&self) -> Result<Vec<std::sync::Arc<dyn Probe>>, String> {
-        Ok(vec![std::sync::Arc::new(CommandProbe::new(self.command.clone()))])
+        Ok(vec![std::sync::Arc::new(CommandProbe::new(self.command.words.clone()))])
     }
 }
