@@ -9,5 +9,5 @@
 mod endpoint;
 mod resolve;
 
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, parse_url};
 pub use resolve::{connect, describe, resolve};

@@ -173,7 +173,7 @@ pub fn header(text: &str) -> Result<Option<(HeaderName, HeaderValue)>, String> {
 
 /// Parses an `http://` or `https://` URL.
 pub fn url(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text.trim()).map_err(|e| format!("not a valid URL: {e}"))?;
+    let url = crate::net::parse_url(text.trim())?;
     match url.scheme() {
         "http" | "https" => Ok(url),
         other => Err(format!("unsupported scheme `{other}` (use http or https)")),

@@ -135,8 +135,8 @@ impl MysqlArgs {
         if host.is_empty() {
             return Err("MYSQL_HOST (--host) is empty".into());
         }
-        let server =
-            Endpoint { host: host.trim_matches(['[', ']']).to_string(), port: self.port };
+        let server = Endpoint::new(host.trim_matches(['[', ']']), self.port)
+            .map_err(|e| format!("MYSQL_HOST (--host): {e}"))?;
         let credentials = Credentials {
             user: self.user.clone(),
             password: self.password.clone(),

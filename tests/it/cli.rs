@@ -164,6 +164,26 @@ fn bad_value_in_a_flag_exits_2_naming_the_flag() {
 }
 
 #[test]
+fn non_ascii_host_names_exit_2_asking_for_the_xn_form() {
+    // plinth carries the ASCII-only IDNA back end: an international name
+    // is refused at once, never waited on until the budget runs out.
+    let host = "bücher.example";
+    // `health` exits 1, never 2 (Docker reserves 2); every wait exits 2.
+    let cases = [
+        (2, plinth(["wait", "tcp", &format!("{host}:80")])),
+        (2, plinth(["wait", "http", &format!("http://{host}/")])),
+        (1, plinth(["health", "http", &format!("https://{host}/")])),
+        (2, plinth(["wait", "kafka"]).env("KAFKA_URI", format!("{host}:9092"))),
+        (2, plinth(["wait", "mysql"]).env("MYSQL_HOST", host)),
+    ];
+    for (code, case) in cases {
+        let out = case.run();
+        out.expect_code(code).expect_within(SOON);
+        out.expect_stderr(&[host, "non-ASCII host name", "xn--"]);
+    }
+}
+
+#[test]
 fn flag_on_the_command_line_wins_over_a_bad_variable() {
     plinth(["wait", "tcp", "127.0.0.1:1", "--retries", "1", "--interval", "0.2"])
         .env("WAIT_RETRIES", "abc")
