@@ -230,7 +230,7 @@ def cpu_ticks(pid):
 
 
 def sizes():
-    print("\nBinary sizes:")
+    print("\nBinary sizes (plinth's target: at most 5 MB):")
     for name, path in [("plinth (static)", PLINTH),
                        ("tini-static", shutil.which("tini-static")),
                        ("dumb-init", shutil.which("dumb-init"))]:

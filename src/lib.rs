@@ -17,6 +17,11 @@
 //! - [`user`]: `/etc/passwd` and `/etc/group` lookups and `su-exec`.
 //! - [`log`]: the `plinth[PID]: message` lines on standard error.
 //! - [`settings`]: parsing of durations, booleans and log levels shared by all.
+//!
+//! The binary (`src/main.rs`) adds one thing the library must not: a
+//! `getaddrinfo` that always fails, in place of static glibc's (see
+//! `src/libc_resolver.rs`), so that test programs linking this library
+//! keep their own resolver.
 
 pub mod cli;
 pub mod exit;
