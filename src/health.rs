@@ -4,6 +4,7 @@
 //! so the attempt has its own shorter deadline and every outcome, including
 //! bad usage, is reported as 0 (healthy) or 1 (unhealthy).
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,12 +19,20 @@ pub async fn check(probes: Vec<Arc<dyn Probe>>, deadline: Duration) -> Exit {
     let mut healthy = true;
     for probe in probes {
         match schedule::attempt(probe.as_ref(), until).await {
-            Ok(()) => println!("healthy: {}", probe.target()),
+            Ok(()) => verdict(&format!("healthy: {}", probe.target())),
             Err(ProbeError::NotReady(reason) | ProbeError::Misconfigured(reason)) => {
-                println!("unhealthy: {}: {reason}", probe.target());
+                verdict(&format!("unhealthy: {}: {reason}", probe.target()));
                 healthy = false;
             }
         }
     }
     if healthy { Exit::Ok } else { Exit::NotReady }
+}
+
+/// Prints one verdict line on standard output. Docker keeps it in the
+/// container's health log; when it cannot be written (a closed pipe, a full
+/// disk) it is dropped, because the exit status is the verdict that counts
+/// and `println!` would abort instead.
+pub fn verdict(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }

@@ -9,9 +9,12 @@ use std::fmt;
 
 use tracing::level_filters::LevelFilter;
 use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::Layer;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Parses a Python logging level name (`DEBUG`, `INFO`, `WARNING`, `WARN`,
 /// `ERROR`, `CRITICAL`, `FATAL`, `NOTSET`) in any case.
@@ -31,11 +34,16 @@ pub fn level(text: &str) -> Result<LevelFilter, String> {
 
 /// Installs the process-wide logger at `level`.
 pub fn init(level: LevelFilter) {
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(level)
+    let lines = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .event_format(Prefixed { pid: std::process::id() })
-        .try_init();
+        // A log line that cannot be written (stderr a closed pipe or a full
+        // disk) is dropped. The default reports it with `eprintln!`, which
+        // panics on the same broken stderr and would turn a lost line into
+        // an abort that hides plinth's real exit status.
+        .log_internal_errors(false)
+        .with_filter(level);
+    let _ = tracing_subscriber::registry().with(lines).try_init();
 }
 
 /// `plinth[PID]: message`, with the level named only when it is not INFO.

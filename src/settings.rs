@@ -8,8 +8,15 @@
 
 use std::time::Duration;
 
+/// The longest duration any setting takes: one year. Longer values are
+/// refused rather than clamped; the bound keeps every sum and product the
+/// waits and `init` compute (a deadline from now, retries × interval)
+/// far inside what `Instant` and `Duration` hold.
+pub const LONGEST: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// Parses a duration: a bare number is seconds (`5`, `0.5`), or a number
-/// with one unit suffix `ms`, `s`, `m` or `h` (`250ms`, `2h`).
+/// with one unit suffix `ms`, `s`, `m` or `h` (`250ms`, `2h`), at most
+/// [`LONGEST`].
 pub fn duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(text.len());
@@ -27,7 +34,10 @@ pub fn duration(text: &str) -> Result<Duration, String> {
     if !value.is_finite() || value < 0.0 {
         return Err("must be zero or more".into());
     }
-    Duration::try_from_secs_f64(value * scale).map_err(|_| "too large".into())
+    match Duration::try_from_secs_f64(value * scale) {
+        Ok(duration) if duration <= LONGEST => Ok(duration),
+        _ => Err("too long: at most 8760h (one year)".into()),
+    }
 }
 
 /// Parses a duration that must be more than zero.
@@ -87,6 +97,17 @@ mod tests {
     fn durations_reject_garbage_instead_of_defaulting() {
         for bad in ["", "five", "-1", "5x", "1e400", "nan", "inf"] {
             assert!(duration(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn durations_longer_than_a_year_are_refused_not_overflowed() {
+        assert_eq!(duration("8760h"), Ok(LONGEST));
+        for long in
+            ["8761h", "31536001", "10000000000000000000", "99999999999999999999999h"]
+        {
+            let error = duration(long).unwrap_err();
+            assert!(error.contains("at most 8760h"), "{long:?}: {error}");
         }
     }
 

@@ -43,7 +43,11 @@ pub fn name_the_variable(
     let Some(ContextValue::String(shown)) = error.get(ContextKind::InvalidArg) else {
         return error;
     };
-    let Some(long) = shown.split_whitespace().next().and_then(|f| f.strip_prefix("--"))
+    // `--timeout <TIMEOUT>`, or `--insecure[=<INSECURE>]` for switches
+    // that take an optional value: the name ends at the first other sign.
+    let Some(long) = shown
+        .strip_prefix("--")
+        .and_then(|f| f.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).next())
     else {
         return error;
     };

@@ -12,6 +12,7 @@ mod compat;
 mod environment;
 
 use std::ffi::OsString;
+use std::io::Write;
 use std::sync::Arc;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
@@ -38,8 +39,21 @@ pub fn run(argv: Vec<OsString>) -> Exit {
         Ok(level) => log::init(level),
         Err(reason) => {
             let value = &cli.log_level;
-            eprintln!(
-                "error: invalid value '{value}' for --log-level (LOG_LEVEL): {reason}"
+            let from_flag = argv
+                .iter()
+                .map(|a| a.to_string_lossy())
+                .take_while(|a| a != "--")
+                .any(|a| a.starts_with("--log-level"));
+            let source = if from_flag {
+                "--log-level"
+            } else {
+                "environment variable LOG_LEVEL (--log-level)"
+            };
+            // Written directly: the logger is not installed yet, and a
+            // closed stderr must not turn this usage error into an abort.
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: invalid value '{value}' for {source}: {reason}"
             );
             let health = matches!(cli.command, Command::Health(_));
             return if health { Exit::NotReady } else { Exit::Usage };
@@ -128,7 +142,7 @@ fn health(args: HealthArgs) -> Exit {
             block_on(health::check(probes, args.timeout)).unwrap_or(Exit::NotReady)
         }
         Err(message) => {
-            println!("unhealthy: {message}");
+            health::verdict(&format!("unhealthy: {message}"));
             Exit::NotReady
         }
     }

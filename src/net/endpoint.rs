@@ -33,6 +33,11 @@ impl Endpoint {
     /// in their `xn--` form).
     pub fn new(host: &str, port: u16) -> Result<Endpoint, String> {
         ascii_host(host)?;
+        // The same rules as a URL's host, so that `xn--zz:80` and
+        // `http://xn--zz/` are refused alike.
+        if host.parse::<std::net::IpAddr>().is_err() {
+            url::Host::parse(host).map_err(|e| format!("invalid host `{host}`: {e}"))?;
+        }
         Ok(Endpoint { host: host.to_string(), port })
     }
 
@@ -53,10 +58,22 @@ impl Endpoint {
 
 /// Parses a URL, saying plainly when its host is an international name.
 pub fn parse_url(text: &str) -> Result<url::Url, String> {
-    url::Url::parse(text).map_err(|e| match (e, ascii_host(text)) {
+    url::Url::parse(text).map_err(|e| match (e, ascii_host(url_host(text))) {
         (url::ParseError::IdnaError, Err(not_ascii)) => not_ascii,
         (other, _) => format!("not a valid URL: {other}"),
     })
+}
+
+/// The host as written in `scheme://[user@]host[:port][/...]`, for
+/// messages only.
+fn url_host(text: &str) -> &str {
+    let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    match host_port.rsplit_once(':') {
+        Some((host, _)) if !host_port.starts_with('[') => host,
+        _ => host_port,
+    }
 }
 
 /// Host names are taken as ASCII only. plinth is built with the ASCII-only

@@ -23,21 +23,14 @@ pub fn plan(sources: &[PathBuf], dest: &Path) -> Result<Vec<Output>, TemplateErr
     let into_directory = dest.is_dir()
         || dest.as_os_str().to_string_lossy().ends_with('/')
         || sources.len() > 1;
-    if !into_directory {
-        return Ok(vec![Output {
-            source: sources[0].clone(),
-            target: dest.to_path_buf(),
-        }]);
-    }
-    if !dest.is_dir() {
-        let why = if sources.len() > 1 { " (several templates need one)" } else { "" };
-        return Err(TemplateError::Usage(format!(
-            "{} is not a directory{why}",
-            dest.display()
-        )));
-    }
-    let outputs: Vec<Output> =
-        sources.iter().map(|source| into(source, dest)).collect::<Result<_, _>>()?;
+    let outputs = if into_directory {
+        into_directory_outputs(sources, dest)?
+    } else {
+        vec![Output { source: sources[0].clone(), target: dest.to_path_buf() }]
+    };
+    // Checked in both modes: `plinth template a.j2 a.j2` (or a symlink to
+    // the template as the destination) would otherwise replace the
+    // template with its own rendering.
     match outputs.iter().find(|o| same_file(&o.source, &o.target)) {
         Some(o) => Err(TemplateError::Usage(format!(
             "{} would be rendered over itself (name templates NAME.j2)",
@@ -45,6 +38,20 @@ pub fn plan(sources: &[PathBuf], dest: &Path) -> Result<Vec<Output>, TemplateErr
         ))),
         None => Ok(outputs),
     }
+}
+
+fn into_directory_outputs(
+    sources: &[PathBuf],
+    dest: &Path,
+) -> Result<Vec<Output>, TemplateError> {
+    if !dest.is_dir() {
+        let why = if sources.len() > 1 { " (several templates need one)" } else { "" };
+        return Err(TemplateError::Usage(format!(
+            "{} is not a directory{why}",
+            dest.display()
+        )));
+    }
+    sources.iter().map(|source| into(source, dest)).collect()
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -92,9 +92,13 @@ fn empty_mandatory(line: &str, context: &BTreeMap<String, Value>) -> Option<Vec<
         .match_indices("mandatory")
         .filter_map(|(at, _)| {
             let before = line[..at].trim_end().strip_suffix('|')?.trim_end();
+            // The name starts after the last character that cannot be in one
+            // (which may be several bytes long: `ñ|mandatory`).
             let start = before
-                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
             Some(before[start..].to_string()).filter(|n| !n.is_empty())
         })
         .filter(|name| {

@@ -127,6 +127,33 @@ const BAD_VALUES: &[(&[&str], &str, &str, &str)] = &[
         "--stay-alive-on-failure",
     ),
     (&["init", "--", "true"], "PLINTH_STAY_ALIVE_FOR", "forever", "--stay-alive-for"),
+    (&["init", "--", "true"], "PLINTH_KILL_GROUP", "maybe", "--kill-group"),
+    (
+        &["wait", "http", "https://127.0.0.1:1/"],
+        "WAIT_HTTP_INSECURE",
+        "maybe",
+        "--insecure",
+    ),
+    // Longer than a year: refused, not overflowed into a crash.
+    (
+        &["wait", "tcp", "127.0.0.1:1"],
+        "WAIT_TIMEOUT",
+        "10000000000000000000",
+        "--timeout",
+    ),
+    (&["wait", "tcp", "127.0.0.1:1"], "WAIT_INTERVAL", "8761h", "--interval"),
+    (
+        &["wait", "tcp", "127.0.0.1:1"],
+        "WAIT_ATTEMPT_TIMEOUT",
+        "99999999999",
+        "--attempt-timeout",
+    ),
+    (
+        &["init", "--", "true"],
+        "PLINTH_STAY_ALIVE_FOR",
+        "10000000000000000000",
+        "--stay-alive-for",
+    ),
 ];
 
 #[test]
@@ -135,7 +162,8 @@ fn bad_value_in_a_variable_exits_2_naming_variable_and_value() {
         let out = plinth(*args).env(variable, value).run();
         out.expect_code(2).expect_within(SOON);
         assert!(
-            out.stderr.contains(variable) && out.stderr.contains(&format!("'{value}'")),
+            out.stderr.contains(&format!("environment variable {variable}"))
+                && out.stderr.contains(&format!("'{value}'")),
             "{variable}={value}: the message must name both\n{out}"
         );
     }

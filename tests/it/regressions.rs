@@ -4,7 +4,7 @@
 //! name the real problem.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::thread;
@@ -135,6 +135,23 @@ fn template_without_j2_suffix_is_not_rendered_over_itself() {
 }
 
 #[test]
+fn single_template_is_not_rendered_over_itself_by_any_path() {
+    // One source and a file destination skipped the check that directory
+    // mode had: the template was replaced by its rendering, exit 0.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("a.conf.j2");
+    fs::write(&template, "host={{ H }}\n").expect("template");
+    let link = dir.path().join("link.conf");
+    symlink(&template, &link).expect("symlink");
+    let dotted = dir.path().join(".").join("a.conf.j2");
+    for dest in [&template, &dotted, &link] {
+        let out = plinth(["template"]).args([&template, dest]).env("H", "x").run();
+        out.expect_code(2).expect_stderr(&["over itself"]);
+        assert_eq!(fs::read_to_string(&template).expect("template"), "host={{ H }}\n");
+    }
+}
+
+#[test]
 fn mandatory_filter_names_the_empty_variable() {
     let dir = tempfile::tempdir().expect("temp dir");
     let template = dir.path().join("m.j2");
@@ -143,6 +160,18 @@ fn mandatory_filter_names_the_empty_variable() {
     let out = plinth(["template"]).args([&template, &dir.path().join("m")]);
     let out = out.env("A", "1").env("B", "").run();
     out.expect_code(2).expect_stderr(&["m.j2:1", "mandatory variable `B`"]);
+}
+
+#[test]
+fn mandatory_after_non_ascii_text_names_the_variable_instead_of_crashing() {
+    // The name was cut out of the line by byte position, which split the
+    // `ñ` before it and panicked (exit 134).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("t.j2");
+    fs::write(&template, "{{ X | mandatory }} ñ|mandatory café{{ Y|mandatory }}\n")
+        .expect("template");
+    let out = plinth(["template"]).args([&template, &dir.path().join("t")]).run();
+    out.expect_code(2).expect_stderr(&["t.j2:1", "`X`", "`Y`"]);
 }
 
 #[test]
@@ -177,4 +206,101 @@ fn attempt_timeout_of_zero_is_a_usage_error() {
     let out =
         plinth(["wait", "tcp", "127.0.0.1:1"]).env("WAIT_ATTEMPT_TIMEOUT", "0").run();
     out.expect_code(2).expect_stderr(&["WAIT_ATTEMPT_TIMEOUT", "more than zero"]);
+}
+
+/// A listener that answers every request on its port with a Kafka response
+/// too short to decode, for `duration`, then stops.
+fn truncated_kafka_broker(duration: Duration) -> (u16, thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    listener.set_nonblocking(true).expect("non-blocking");
+    let broker = thread::spawn(move || {
+        let until = Instant::now() + duration;
+        while Instant::now() < until {
+            let Ok((mut stream, _)) = listener.accept() else {
+                thread::sleep(Duration::from_millis(2));
+                continue;
+            };
+            stream.set_nonblocking(false).expect("blocking");
+            let mut request = [0u8; 12];
+            if stream.read_exact(&mut request).is_ok() {
+                // Size 5, the request's correlation id, then one stray byte.
+                let mut reply = 5i32.to_be_bytes().to_vec();
+                reply.extend_from_slice(&request[8..12]);
+                reply.push(0);
+                drop(stream.write_all(&reply));
+            }
+        }
+    });
+    (port, broker)
+}
+
+#[test]
+fn undecodable_kafka_reply_with_rust_backtrace_set_does_not_abort() {
+    // The Kafka client's errors capture a backtrace when RUST_BACKTRACE or
+    // RUST_LIB_BACKTRACE is set. The release binary, linked without most
+    // unwind tables, aborted there (exit 134, nothing printed) until the
+    // unwinder's own tables were kept.
+    let (port, broker) = truncated_kafka_broker(Duration::from_secs(2));
+    let uri = format!("127.0.0.1:{port}");
+    for (variable, value) in [("RUST_BACKTRACE", "1"), ("RUST_LIB_BACKTRACE", "1")] {
+        let health = plinth(["health", "kafka", "--uri", &uri, "--topics", "t"])
+            .env(variable, value)
+            .run();
+        health.expect_code(1).expect_stdout(&["unhealthy", "unreadable response"]);
+        let wait = plinth(["wait", "kafka", "--uri", &uri, "--topics", "t"])
+            .args(["--timeout", "0.5"])
+            .env(variable, value)
+            .run();
+        wait.expect_code(1).expect_stderr(&["unreadable response"]);
+    }
+    broker.join().expect("broker thread");
+}
+
+#[test]
+fn longest_durations_do_not_overflow_deadlines() {
+    // Durations above a year used to be accepted and then overflow the
+    // deadline arithmetic (exit 134). A year is the bound; at the bound,
+    // with the most retries, a wait still computes its budget and succeeds.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    plinth(["wait", "tcp", &address])
+        .env("WAIT_RETRIES", u32::MAX.to_string())
+        .env("WAIT_INTERVAL", "8760h")
+        .env("WAIT_ATTEMPT_TIMEOUT", "8760h")
+        .env("WAIT_MAX_DELAY", "8760h")
+        .run()
+        .expect_code(0)
+        .expect_within(SOON);
+    let health = plinth(["health", "tcp", &address])
+        .env("PLINTH_HEALTH_TIMEOUT", "10000000000000000000")
+        .run();
+    health.expect_code(1).expect_within(SOON);
+    health.expect_stderr(&["PLINTH_HEALTH_TIMEOUT", "at most 8760h"]);
+}
+
+#[test]
+fn unwritable_output_keeps_the_exit_status_instead_of_aborting() {
+    // stdout or stderr on a full disk or a closed pipe made the first line
+    // plinth printed panic (exit 134 in release), hiding the real status.
+    use std::process::{Command, Stdio};
+    let full = || Stdio::from(fs::File::create("/dev/full").expect("/dev/full"));
+    let cases: [(&[&str], i32); 4] = [
+        (&["health", "tcp", "127.0.0.1:1"], 1),
+        (&["wait", "tcp", "127.0.0.1:1", "--timeout", "0.3"], 1),
+        (&["template", "/nonexistent/a.j2", "/nonexistent/a"], 2),
+        (&["init", "--", "/nonexistent/start.sh"], 127),
+    ];
+    for (args, code) in cases {
+        let status = Command::new(crate::harness::plinth::binary())
+            .args(args)
+            .env_clear()
+            .env("RUST_BACKTRACE", "1")
+            .stdin(Stdio::null())
+            .stdout(full())
+            .stderr(full())
+            .status()
+            .expect("run plinth");
+        assert_eq!(status.code(), Some(code), "plinth {args:?}: {status}");
+    }
 }
