@@ -130,6 +130,13 @@ fn describe_mandatory(name: &str, error: &Error, names: &[String]) -> String {
     )
 }
 
+/// Whether `NAME` (or `env.NAME`) is in the environment with a value the
+/// template context had to leave out.
+fn set_but_not_utf8(variable: &str) -> bool {
+    let name = variable.strip_prefix("env.").unwrap_or(variable);
+    std::env::var_os(name).is_some_and(|value| value.to_str().is_none())
+}
+
 fn describe(name: &str, error: &Error, missing: &[String]) -> String {
     let place = match (error.name(), error.line()) {
         (Some(file), Some(line)) => format!("{file}:{line}"),
@@ -137,6 +144,9 @@ fn describe(name: &str, error: &Error, missing: &[String]) -> String {
         _ => name.to_string(),
     };
     let what = match (error.kind(), missing) {
+        (ErrorKind::UndefinedError, [one]) if set_but_not_utf8(one) => {
+            format!("variable `{one}` is set, but its value is not UTF-8 text")
+        }
         (ErrorKind::UndefinedError, [one]) => format!("undefined variable `{one}`"),
         (ErrorKind::UndefinedError, [_, ..]) => {
             let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();

@@ -152,6 +152,20 @@ fn single_template_is_not_rendered_over_itself_by_any_path() {
 }
 
 #[test]
+fn non_utf8_variable_is_named_as_such_not_as_undefined() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("t.j2");
+    fs::write(&template, "v={{ V }}\n").expect("template");
+    let out = plinth(["template"])
+        .args([&template, &dir.path().join("t")])
+        .env("V", OsStr::from_bytes(b"caf\xe9"))
+        .run();
+    out.expect_code(2).expect_stderr(&["t.j2:1", "`V` is set", "not UTF-8"]);
+}
+
+#[test]
 fn mandatory_filter_names_the_empty_variable() {
     let dir = tempfile::tempdir().expect("temp dir");
     let template = dir.path().join("m.j2");
