@@ -3,9 +3,9 @@
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{ResolveHosts, ResolverConfig};
 use hickory_resolver::name_server::TokioConnectionProvider;
+use hickory_resolver::{Name, TokioResolver};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
@@ -31,8 +31,14 @@ pub async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
             SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port),
         ]);
     }
+    // Names are ASCII by now (see `Endpoint`). Taken as they are, not
+    // through IDNA, whose rules refuse `_`: Compose v1 container names such
+    // as `monasca_kafka_1` carry one, and Docker's DNS and /etc/hosts have
+    // them.
+    let name =
+        Name::from_ascii(host).map_err(|e| format!("cannot resolve `{host}`: {e}"))?;
     let resolver = system_resolver();
-    match resolver.lookup_ip(host).await {
+    match resolver.lookup_ip(name).await {
         Ok(found) => Ok(found.iter().map(|ip| SocketAddr::new(ip, port)).collect()),
         Err(e) if e.is_nx_domain() || e.is_no_records_found() => {
             Err(format!("no such host `{host}`"))

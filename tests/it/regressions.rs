@@ -318,3 +318,32 @@ fn unwritable_output_keeps_the_exit_status_instead_of_aborting() {
         assert_eq!(status.code(), Some(code), "plinth {args:?}: {status}");
     }
 }
+
+#[test]
+fn underscore_host_names_resolve_from_etc_hosts() {
+    // Names went through IDNA, which refuses `_`: Compose v1 names such as
+    // `monasca_kafka_1` never resolved. The check runs in a private mount
+    // namespace whose /etc/hosts has the name and whose resolv.conf has no
+    // server, so no query leaves the machine.
+    use std::process::Command;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let hosts = dir.path().join("hosts");
+    let resolv = dir.path().join("resolv.conf");
+    fs::write(&hosts, "127.0.0.1 monasca_kafka_1\n").expect("hosts");
+    fs::write(&resolv, "").expect("resolv.conf");
+    let script = r#"mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf \
+                    && exec "$3" wait tcp --timeout 2 "monasca_kafka_1:$4""#;
+    let out = Command::new("unshare")
+        .args(["-m", "sh", "-c", script, "sh"])
+        .arg(&hosts)
+        .arg(&resolv)
+        .arg(crate::harness::plinth::binary())
+        .arg(port.to_string())
+        .output()
+        .expect("unshare (util-linux) runs; the tests run as root");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("ready"), "{stderr}");
+}
