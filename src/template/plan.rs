@@ -31,13 +31,25 @@ pub fn plan(sources: &[PathBuf], dest: &Path) -> Result<Vec<Output>, TemplateErr
     // Checked in both modes: `plinth template a.j2 a.j2` (or a symlink to
     // the template as the destination) would otherwise replace the
     // template with its own rendering.
-    match outputs.iter().find(|o| same_file(&o.source, &o.target)) {
-        Some(o) => Err(TemplateError::Usage(format!(
+    if let Some(o) = outputs.iter().find(|o| same_file(&o.source, &o.target)) {
+        return Err(TemplateError::Usage(format!(
             "{} would be rendered over itself (name templates NAME.j2)",
             o.source.display()
-        ))),
-        None => Ok(outputs),
+        )));
     }
+    // `d1/x.j2 d2/x.j2 DIR`: one would silently win, or the second rename
+    // would fail after the first was done.
+    for (i, first) in outputs.iter().enumerate() {
+        if let Some(second) = outputs[i + 1..].iter().find(|o| o.target == first.target) {
+            return Err(TemplateError::Usage(format!(
+                "{} and {} would both be rendered to {}",
+                first.source.display(),
+                second.source.display(),
+                first.target.display()
+            )));
+        }
+    }
+    Ok(outputs)
 }
 
 fn into_directory_outputs(

@@ -2,15 +2,32 @@
 //! never a mix: every output is first written in full to a temporary file
 //! beside its destination, and only when all of them are written are they
 //! renamed into place.
+//!
+//! A destination that exists and is not a regular file (`/dev/stdout`, a
+//! FIFO, `/dev/null`) is written into instead, as Templer did: renaming a
+//! file over it would replace a device node, and a pipe has nothing to
+//! rename over.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// A rendered output waiting for its rename.
-pub struct Staged {
-    temporary: PathBuf,
-    target: PathBuf,
+/// A rendered output waiting to be put in place.
+pub enum Staged {
+    /// Written to `temporary`, to be renamed over `target`.
+    Replace {
+        /// The temporary file beside the target.
+        temporary: PathBuf,
+        /// The regular file (or new path) it replaces.
+        target: PathBuf,
+    },
+    /// To be written into `target`, which is a device, FIFO or socket.
+    Into {
+        /// The existing special file.
+        target: PathBuf,
+        /// What to write.
+        body: String,
+    },
 }
 
 /// Writes `body` to a temporary file beside `target`, with the template's
@@ -22,25 +39,35 @@ pub fn stage(template: &Path, target: &Path, body: &str) -> io::Result<Staged> {
     if target.is_dir() {
         return Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"));
     }
+    if fs::metadata(target).is_ok_and(|m| !m.file_type().is_file()) {
+        return Ok(Staged::Into { target: target.to_path_buf(), body: body.to_string() });
+    }
     let dir =
         target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().ok_or_else(|| io::Error::other("not a file name"))?;
     let temporary =
         dir.join(format!(".{}.plinth-{}", name.to_string_lossy(), std::process::id()));
-    let staged = Staged { temporary, target: target.to_path_buf() };
-
     let written = (|| {
-        let mut file = File::create(&staged.temporary)?;
+        let mut file = create_new(&temporary)?;
         file.write_all(body.as_bytes())?;
         file.set_permissions(fs::metadata(template)?.permissions())?;
         file.sync_all()
     })();
-    match written {
-        Ok(()) => Ok(staged),
-        Err(e) => {
-            staged.discard();
-            Err(e)
+    let staged = Staged::Replace { temporary, target: target.to_path_buf() };
+    written.inspect_err(|_| staged.discard()).map(|()| staged)
+}
+
+/// Creates `path`, which must not exist: never opened through a symbolic
+/// link someone placed there. One left by an earlier run that was killed
+/// (a restarted container often has the same PID) is removed first.
+fn create_new(path: &Path) -> io::Result<File> {
+    let open = || OpenOptions::new().write(true).create_new(true).open(path);
+    match open() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            open()
         }
+        other => other,
     }
 }
 
@@ -63,13 +90,22 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
 }
 
 impl Staged {
-    /// Renames the output into place.
+    /// Puts the output in place: renames it, or writes into the special file.
     pub fn commit(self) -> io::Result<()> {
-        fs::rename(&self.temporary, &self.target).inspect_err(|_| self.discard())
+        match &self {
+            Staged::Replace { temporary, target } => {
+                fs::rename(temporary, target).inspect_err(|_| self.discard())
+            }
+            Staged::Into { target, body } => {
+                OpenOptions::new().write(true).open(target)?.write_all(body.as_bytes())
+            }
+        }
     }
 
-    /// Removes the temporary file.
+    /// Removes the temporary file, if there is one.
     pub fn discard(&self) {
-        let _ = fs::remove_file(&self.temporary);
+        if let Staged::Replace { temporary, .. } = self {
+            let _ = fs::remove_file(temporary);
+        }
     }
 }

@@ -7,6 +7,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -346,4 +347,72 @@ fn underscore_host_names_resolve_from_etc_hosts() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("ready"), "{stderr}");
+}
+
+#[test]
+fn special_file_destinations_are_written_into_not_replaced() {
+    // Outputs were renamed into place, which as root replaced a device
+    // node such as /dev/null with a regular file, and could not write to a
+    // pipe at all. A FIFO and /dev/stdout stand in for both here.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("t.j2");
+    fs::write(&template, "v={{ V }}\n").expect("template");
+    let fifo = dir.path().join("fifo");
+    let path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("path");
+    // SAFETY: `path` is a valid NUL-terminated string that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let reader = {
+        let fifo = fifo.clone();
+        thread::spawn(move || fs::read_to_string(fifo).expect("read fifo"))
+    };
+    plinth(["template"]).args([&template, &fifo]).env("V", "1").run().expect_code(0);
+    assert_eq!(reader.join().expect("reader"), "v=1\n");
+    let kind = fs::symlink_metadata(&fifo).expect("fifo").file_type();
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&kind), "the FIFO was replaced");
+
+    let out = plinth(["template"]).args([template.as_path(), Path::new("/dev/stdout")]);
+    out.env("V", "2").run().expect_code(0).expect_stdout(&["v=2"]);
+}
+
+#[test]
+fn temporary_file_is_never_opened_through_a_planted_symlink() {
+    // The temporary name is predictable; it was opened without O_EXCL, so
+    // a symlink placed there redirected the write to another file.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("t.j2");
+    fs::write(&template, "v={{ V }}\n").expect("template");
+    let victim = dir.path().join("victim");
+    fs::write(&victim, "untouched\n").expect("victim");
+    let script = r#"ln -s "$1" ".out.plinth-$$" && exec "$2" template "$3" out"#;
+    let status = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .args(["-c", script, "sh"])
+        .arg(&victim)
+        .arg(crate::harness::plinth::binary())
+        .arg(&template)
+        .env("V", "1")
+        .status()
+        .expect("sh");
+    assert!(status.success(), "{status}");
+    assert_eq!(fs::read_to_string(&victim).expect("victim"), "untouched\n");
+    let out = dir.path().join("out");
+    assert!(!fs::symlink_metadata(&out).expect("out").file_type().is_symlink());
+    assert_eq!(fs::read_to_string(out).expect("out"), "v=1\n");
+}
+
+#[test]
+fn two_templates_for_one_output_are_refused_before_writing() {
+    // `d1/x.j2 d2/x.j2 DIR` wrote DIR/x from the second, then failed (exit
+    // 3) on the first's rename: neither all nor nothing.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (d1, d2, out) =
+        (dir.path().join("d1"), dir.path().join("d2"), dir.path().join("out"));
+    for d in [&d1, &d2, &out] {
+        fs::create_dir(d).expect("dir");
+    }
+    fs::write(d1.join("x.j2"), "one\n").expect("template");
+    fs::write(d2.join("x.j2"), "two\n").expect("template");
+    let run = plinth(["template"]).args([&d1.join("x.j2"), &d2.join("x.j2"), &out]).run();
+    run.expect_code(2).expect_stderr(&["both be rendered to"]);
+    assert!(fs::read_dir(&out).expect("out").next().is_none(), "something was written");
 }
