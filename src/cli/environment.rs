@@ -86,7 +86,8 @@ fn find_arg<'a>(root: &'a Command, argv: &[OsString], long: &str) -> Option<&'a 
 fn given_on_command_line(arg: &Arg, argv: &[OsString]) -> bool {
     let long = arg.get_long().map(|l| format!("--{l}"));
     let short = arg.get_short().map(|s| format!("-{s}"));
-    argv.iter().skip(1).map(|a| a.to_string_lossy()).any(|a| {
+    // Only plinth's own arguments: after `--` come a command's.
+    argv.iter().skip(1).map(|a| a.to_string_lossy()).take_while(|a| a != "--").any(|a| {
         long.as_ref().is_some_and(|l| a == *l || a.starts_with(&format!("{l}=")))
             || short.as_ref().is_some_and(|s| a.starts_with(s.as_str()))
     })

@@ -13,13 +13,12 @@ mod environment;
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::sync::Arc;
 
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use tracing::{error, info};
 
 use crate::exit::Exit;
-use crate::wait::{Probe, wait_for_all};
+use crate::wait::wait_for_all;
 use crate::{health, init, log, template, user};
 use args::{Cli, Command, HealthArgs, InitArgs, TemplateArgs, WaitTarget};
 
@@ -39,12 +38,7 @@ pub fn run(argv: Vec<OsString>) -> Exit {
         Ok(level) => log::init(level),
         Err(reason) => {
             let value = &cli.log_level;
-            let from_flag = argv
-                .iter()
-                .map(|a| a.to_string_lossy())
-                .take_while(|a| a != "--")
-                .any(|a| a.starts_with("--log-level"));
-            let source = if from_flag {
+            let source = if flag_given(&argv, "--log-level") {
                 "--log-level"
             } else {
                 "environment variable LOG_LEVEL (--log-level)"
@@ -61,21 +55,30 @@ pub fn run(argv: Vec<OsString>) -> Exit {
     }
     match cli.command {
         Command::Wait { target } => wait(target),
-        Command::Health(args) => health(args),
+        Command::Health(args) => {
+            let timeout_given = flag_given(&argv, "--timeout");
+            health(args, timeout_given)
+        }
         Command::Template(args) => render(args),
         Command::Init(args) => supervise(args),
         Command::SuExec(args) => user::run(&args.spec, &args.command.words),
     }
 }
 
+/// Parses `argv` with empty variables counted as unset, and with errors
+/// that name the variable a bad value came from.
+fn parse_with(command: clap::Command, argv: &[OsString]) -> Result<Cli, clap::Error> {
+    let mut command = environment::ignore_empty_variables(command);
+    command
+        .try_get_matches_from_mut(argv)
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches))
+        .map_err(|e| environment::name_the_variable(e, &command, argv))
+}
+
 /// Parses `argv`; on failure prints clap's message and returns the code.
 fn parse(argv: &[OsString]) -> Result<Cli, Exit> {
-    let mut command = environment::ignore_empty_variables(Cli::command());
-    let parsed = command
-        .try_get_matches_from_mut(argv)
-        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
-    parsed.map_err(|e| {
-        let e = environment::name_the_variable(e, &command, argv);
+    let command = Cli::command();
+    parse_with(command.clone(), argv).map_err(|e| {
         let _ = e.print();
         match e.exit_code() {
             0 => Exit::Ok,
@@ -131,15 +134,30 @@ fn wait(target: WaitTarget) -> Exit {
     }
 }
 
-fn health(args: HealthArgs) -> Exit {
-    let probes: Result<Vec<Arc<dyn Probe>>, String> = match &args.target {
-        Some(target) => target.probes(),
-        None => declared_health_target(args.declared.as_deref()),
+/// Whether `flag` (as `--flag` or `--flag=VALUE`) is among plinth's own
+/// arguments, those before a `--` that starts a command.
+fn flag_given(argv: &[OsString], flag: &str) -> bool {
+    argv.iter()
+        .map(|a| a.to_string_lossy())
+        .take_while(|a| a != "--")
+        .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+}
+
+fn health(args: HealthArgs, timeout_given: bool) -> Exit {
+    // A declared target brings its own flags: its `--timeout` counts too,
+    // unless one was given to `plinth health` itself.
+    let checked = match args.target {
+        Some(target) => target.probes().map(|probes| (probes, args.timeout)),
+        None => declared_health_target(args.declared.as_deref()).and_then(|declared| {
+            let target = declared.target.expect("declared_health_target checks it");
+            let timeout = if timeout_given { args.timeout } else { declared.timeout };
+            target.probes().map(|probes| (probes, timeout))
+        }),
     };
-    match probes {
+    match checked {
         // Docker reserves 2 for health commands: even an internal error is 1.
-        Ok(probes) => {
-            block_on(health::check(probes, args.timeout)).unwrap_or(Exit::NotReady)
+        Ok((probes, timeout)) => {
+            block_on(health::check(probes, timeout)).unwrap_or(Exit::NotReady)
         }
         Err(message) => {
             health::verdict(&format!("unhealthy: {message}"));
@@ -150,16 +168,23 @@ fn health(args: HealthArgs) -> Exit {
 
 /// The target written in `PLINTH_HEALTH`, parsed as if it followed
 /// `plinth health` on the command line.
-fn declared_health_target(declared: Option<&str>) -> Result<Vec<Arc<dyn Probe>>, String> {
+fn declared_health_target(declared: Option<&str>) -> Result<HealthArgs, String> {
     let declared = declared.filter(|d| !d.trim().is_empty()).ok_or(
         "no health target: give one (plinth health http URL) or set PLINTH_HEALTH",
     )?;
     let words = shlex::split(declared).ok_or("PLINTH_HEALTH has unbalanced quotes")?;
-    let argv = ["plinth", "health"].into_iter().map(String::from).chain(words);
-    let cli = Cli::try_parse_from(argv)
+    let argv: Vec<OsString> = ["plinth", "health"]
+        .into_iter()
+        .map(String::from)
+        .chain(words)
+        .map(Into::into)
+        .collect();
+    // Parsed like a command line, with the same rules for the environment
+    // (empty variables count as unset; a bad one is named).
+    let cli = parse_with(Cli::command(), &argv)
         .map_err(|e| format!("PLINTH_HEALTH: {}", e.render().to_string().trim()))?;
     match cli.command {
-        Command::Health(HealthArgs { target: Some(target), .. }) => target.probes(),
+        Command::Health(args @ HealthArgs { target: Some(_), .. }) => Ok(args),
         _ => {
             Err("PLINTH_HEALTH names no target (like `http http://localhost:8080/`)"
                 .into())

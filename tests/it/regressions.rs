@@ -416,3 +416,31 @@ fn two_templates_for_one_output_are_refused_before_writing() {
     run.expect_code(2).expect_stderr(&["both be rendered to"]);
     assert!(fs::read_dir(&out).expect("out").next().is_none(), "something was written");
 }
+
+#[test]
+fn declared_health_target_follows_the_command_line_rules() {
+    // PLINTH_HEALTH, the image's HEALTHCHECK path, skipped two rules of
+    // the command line: empty variables count as unset (Compose passes
+    // `VAR: ${VAR}` as empty), and its own `--timeout` was ignored.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    plinth(["health"])
+        .env("PLINTH_HEALTH", format!("tcp {address}"))
+        .env("KAFKA_URI", "")
+        .env("WAIT_HTTP_STATUS", "")
+        .run()
+        .expect_code(0)
+        .expect_stdout(&["healthy: tcp"]);
+    let slow = plinth(["health"]).env("PLINTH_HEALTH", "--timeout 0.3 cmd sleep 5").run();
+    slow.expect_code(1).expect_within(Duration::from_secs(2));
+    slow.expect_stdout(&["no answer within 0.3s"]);
+}
+
+#[test]
+fn bad_variable_is_named_even_when_the_command_spells_the_flag() {
+    // The flag was blamed when a command after `--` used the same spelling.
+    let out = plinth(["wait", "cmd", "--", "echo", "--timeout=1"])
+        .env("WAIT_TIMEOUT", "bad")
+        .run();
+    out.expect_code(2).expect_stderr(&["environment variable WAIT_TIMEOUT"]);
+}
