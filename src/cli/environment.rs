@@ -7,6 +7,10 @@
 //! - clap reports a bad value by its flag even when the value came from the
 //!   flag's environment twin. In a container the variable is what people
 //!   set, so such messages are rewritten to name the variable too.
+//! - clap quotes the bad value. For a setting whose values `--help` hides
+//!   (password, headers, body, the declared health target) the quote
+//!   becomes `(hidden)`, and a URL's password and query are masked, so that
+//!   no secret reaches a log through a typo.
 
 use std::ffi::OsString;
 
@@ -30,8 +34,9 @@ pub fn ignore_empty_variables(command: Command) -> Command {
         .mut_subcommands(ignore_empty_variables)
 }
 
-/// Returns `error`, naming the environment variable when the bad value
-/// came from one rather than from the command line.
+/// Returns `error` with its bad value masked where it may hold a secret,
+/// naming the environment variable when the value came from one rather
+/// than from the command line.
 pub fn name_the_variable(
     error: clap::Error,
     root: &Command,
@@ -45,29 +50,55 @@ pub fn name_the_variable(
     };
     // `--timeout <TIMEOUT>`, or `--insecure[=<INSECURE>]` for switches
     // that take an optional value: the name ends at the first other sign.
-    let Some(long) = shown
+    // Positional arguments (`<URL>...`) have none.
+    let long = shown
         .strip_prefix("--")
-        .and_then(|f| f.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).next())
-    else {
-        return error;
-    };
-    let Some(arg) = find_arg(root, argv, long) else {
-        return error;
-    };
-    let Some(variable) = arg.get_env().map(|v| v.to_string_lossy().into_owned()) else {
-        return error;
-    };
-    if given_on_command_line(arg, argv) {
+        .and_then(|f| f.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).next());
+    let arg = long.and_then(|long| find_arg(root, argv, long));
+    let original = error.to_string();
+    let mut message = original.strip_prefix("error: ").unwrap_or(&original).to_string();
+    if let Some(ContextValue::String(value)) = error.get(ContextKind::InvalidValue) {
+        let masked = if arg.is_some_and(Arg::is_hide_env_values_set) {
+            "(hidden)".to_string()
+        } else {
+            mask_url(value)
+        };
+        message = message.replace(&format!("'{value}'"), &format!("'{masked}'"));
+    }
+    if let (Some(arg), Some(long)) = (arg, long)
+        && let Some(variable) =
+            arg.get_env().filter(|_| !given_on_command_line(arg, argv))
+    {
+        message = message.replacen(
+            &format!("'{shown}'"),
+            &format!("environment variable {} (--{long})", variable.to_string_lossy()),
+            1,
+        );
+    }
+    if message == original.strip_prefix("error: ").unwrap_or(&original) {
         return error;
     }
-    let message = error.to_string();
-    let message = message.strip_prefix("error: ").unwrap_or(&message);
-    let message = message.replacen(
-        &format!("'{shown}'"),
-        &format!("environment variable {variable} (--{long})"),
-        1,
-    );
     clap::Error::raw(error.kind(), message).with_cmd(root)
+}
+
+/// `text` with a URL's password, query and fragment replaced, as progress
+/// lines show URLs; anything else unchanged.
+fn mask_url(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_string();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_string(),
+        },
+        None => authority.to_string(),
+    };
+    let path = tail.split(['?', '#']).next().unwrap_or_default();
+    let hidden = if tail.len() > path.len() { "?..." } else { "" };
+    format!("{scheme}://{authority}{path}{hidden}")
 }
 
 /// Finds the argument `--long` in the subcommand named by `argv`, or in
@@ -91,4 +122,18 @@ fn given_on_command_line(arg: &Arg, argv: &[OsString]) -> bool {
         long.as_ref().is_some_and(|l| a == *l || a.starts_with(&format!("{l}=")))
             || short.as_ref().is_some_and(|s| a.starts_with(s.as_str()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_url;
+
+    #[test]
+    fn url_passwords_queries_and_fragments_are_masked() {
+        let masked = mask_url("http://u:s3cret@h:99999/p?token=t0k#f");
+        assert_eq!(masked, "http://u:***@h:99999/p?...");
+        assert_eq!(mask_url("http://h/p"), "http://h/p");
+        assert_eq!(mask_url("u@h:80"), "u@h:80");
+        assert_eq!(mask_url("https://user@h/#x"), "https://user@h/?...");
+    }
 }

@@ -151,9 +151,10 @@ pub fn shown(url: &Url) -> String {
     if shown.password().is_some() {
         let _ = shown.set_password(Some("***"));
     }
-    if shown.query().is_some() {
+    if shown.query().is_some() || shown.fragment().is_some() {
         shown.set_query(Some("..."));
     }
+    shown.set_fragment(None);
     shown.to_string()
 }
 

@@ -444,3 +444,37 @@ fn bad_variable_is_named_even_when_the_command_spells_the_flag() {
         .run();
     out.expect_code(2).expect_stderr(&["environment variable WAIT_TIMEOUT"]);
 }
+
+#[test]
+fn invalid_values_never_show_url_passwords_or_hidden_settings() {
+    // clap quoted the bad value whole: a URL's password, or a header that
+    // `--help` hides, reached the log through a typo.
+    const SECRET: &str = "s3cret";
+    let url = format!("http://user:{SECRET}@127.0.0.1:99999/x?token={SECRET}");
+    let runs = [
+        (2, plinth(["wait", "http", &url])),
+        (2, plinth(["wait", "tcp", &url])),
+        (1, plinth(["health"]).env("PLINTH_HEALTH", format!("http {url}"))),
+        (
+            2,
+            plinth(["wait", "http", "http://127.0.0.1:1/"])
+                .env("WAIT_HTTP_HEADERS", format!("X-Token {SECRET}")),
+        ),
+        (
+            2,
+            plinth([
+                "wait",
+                "http",
+                "--header",
+                &format!("X-Token {SECRET}"),
+                "http://127.0.0.1:1/",
+            ]),
+        ),
+    ];
+    for (code, run) in runs {
+        let out = run.run();
+        out.expect_code(code);
+        assert!(!out.all_output().contains(SECRET), "a secret was shown\n{out}");
+        assert!(out.all_output().contains("invalid value"), "{out}");
+    }
+}
