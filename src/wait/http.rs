@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::header::{HOST, HeaderName, HeaderValue, USER_AGENT};
+use hyper::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue, USER_AGENT};
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -115,10 +115,32 @@ impl HttpProbe {
         for (name, value) in &self.spec.headers {
             builder = builder.header(name, value);
         }
+        let has_authorization = self.spec.headers.iter().any(|(n, _)| n == AUTHORIZATION);
+        if let Some(credentials) = basic_credentials(url).filter(|_| !has_authorization) {
+            builder = builder.header(AUTHORIZATION, credentials);
+        }
         builder.body(Full::new(self.spec.body.clone())).map_err(|e| {
             ProbeError::Misconfigured(format!("cannot build the request: {e}"))
         })
     }
+}
+
+/// `Basic ...` from the URL's user and password, as curl sends it, or
+/// nothing when the URL has neither. Marked sensitive so that no debug
+/// output shows it.
+fn basic_credentials(url: &Url) -> Option<HeaderValue> {
+    use base64::Engine;
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).collect::<Vec<u8>>();
+    let mut pair = decode(url.username());
+    pair.push(b':');
+    pair.extend(decode(url.password().unwrap_or_default()));
+    let token = base64::engine::general_purpose::STANDARD.encode(pair);
+    let mut value = HeaderValue::from_str(&format!("Basic {token}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 impl Probe for HttpProbe {

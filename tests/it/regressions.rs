@@ -478,3 +478,23 @@ fn invalid_values_never_show_url_passwords_or_hidden_settings() {
         assert!(out.all_output().contains("invalid value"), "{out}");
     }
 }
+
+#[test]
+fn url_credentials_are_sent_as_basic_authorization() {
+    // `http://user:pw@host/` sent no Authorization header, so a service
+    // behind basic auth never became ready. An explicit header wins.
+    let server = crate::harness::http::HttpServer::start(200);
+    let url = format!("http://mon%40api:p%3Ass@127.0.0.1:{}/health", server.port());
+    plinth(["wait", "http", &url]).run().expect_code(0);
+    plinth(["wait", "http", &url, "--header", "Authorization: Bearer t"])
+        .run()
+        .expect_code(0);
+    let sent: Vec<Option<String>> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").map(String::from))
+        .collect();
+    // base64("mon@api:p:ss"), percent-decoded first as curl does.
+    let expected = [Some("Basic bW9uQGFwaTpwOnNz".into()), Some("Bearer t".into())];
+    assert_eq!(sent, expected);
+}
