@@ -52,6 +52,9 @@ impl Endpoint {
         let port = url.port_or_known_default().ok_or_else(|| {
             format!("the URL has no port and `{}` has none by default", url.scheme())
         })?;
+        if port == 0 {
+            return Err("port 0 cannot be connected to".into());
+        }
         Ok(Endpoint { host, port })
     }
 }

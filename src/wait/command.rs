@@ -2,7 +2,8 @@
 //!
 //! This is how a legacy `health_check.py` runs under `plinth health`: with
 //! the same deadline as every other target, and killed (with everything it
-//! started) when the deadline passes, so a hung check cannot pile up
+//! started) when the deadline passes; whatever it left running is killed
+//! when it exits. Neither a hung check nor a sloppy one can pile up
 //! processes in the container.
 
 use std::ffi::OsString;
@@ -57,21 +58,22 @@ impl CommandProbe {
     }
 }
 
-/// A started check; dropping it (the deadline passed) kills its process
-/// group and reaps it.
+/// A started check. Dropping it, once the check ended or the deadline
+/// passed, kills its process group and reaps the leader: whatever the check
+/// left running in the background (`sleep 30 &`) would otherwise pile up,
+/// one batch every few seconds under a HEALTHCHECK.
 struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let group = -(self.0.id() as libc::pid_t);
-            // SAFETY: kill takes no pointers; the group is the one the
-            // check leads, created by `process_group(0)` above.
-            unsafe {
-                libc::kill(group, libc::SIGKILL);
-            }
-            let _ = self.0.wait();
+        let group = -(self.0.id() as libc::pid_t);
+        // SAFETY: kill takes no pointers; the group is the one the check
+        // leads, created by `process_group(0)` above. A group with no member
+        // left makes it fail with ESRCH, which is fine.
+        unsafe {
+            libc::kill(group, libc::SIGKILL);
         }
+        let _ = self.0.wait();
     }
 }
 

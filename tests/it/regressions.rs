@@ -498,3 +498,31 @@ fn url_credentials_are_sent_as_basic_authorization() {
     let expected = [Some("Basic bW9uQGFwaTpwOnNz".into()), Some("Bearer t".into())];
     assert_eq!(sent, expected);
 }
+
+#[test]
+fn command_check_leaves_no_background_processes_behind() {
+    // Only a check that outlived its deadline had its process group
+    // killed; `sleep 314 &` in a check that exited stayed, one per attempt.
+    let marker = "31.4159265";
+    let out = plinth(["wait", "cmd", "--timeout", "0.5", "--"])
+        .args(["sh", "-c", &format!("sleep {marker} & exit 1")])
+        .run();
+    out.expect_code(1);
+    thread::sleep(Duration::from_millis(100));
+    let left: Vec<String> = fs::read_dir("/proc")
+        .expect("/proc")
+        .flatten()
+        .filter_map(|e| fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.contains(marker) && c.starts_with("sleep"))
+        .collect();
+    assert!(left.is_empty(), "left running: {left:?}");
+}
+
+#[test]
+fn mysql_host_with_a_port_says_where_the_port_goes() {
+    // `MYSQL_HOST=db:3306` was reported as an invalid international name.
+    let out = plinth(["wait", "mysql"]).env("MYSQL_HOST", "127.0.0.1:3306").run();
+    out.expect_code(2).expect_stderr(&["MYSQL_HOST", "MYSQL_PORT"]);
+    assert!(!out.stderr.contains("international"), "{out}");
+}
