@@ -81,24 +81,23 @@ pub fn name_the_variable(
     clap::Error::raw(error.kind(), message).with_cmd(root)
 }
 
-/// `text` with a URL's password, query and fragment replaced, as progress
-/// lines show URLs; anything else unchanged.
+/// `text` with anything that may be a credential or a token replaced:
+/// everything before the last `@` (a URL's user and password, with or
+/// without a scheme, even when the password holds `/`), and whatever
+/// follows a `?` or `#` after it. Text without `@`, `?` or `#` is unchanged.
 fn mask_url(text: &str) -> String {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return text.to_string();
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), text),
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{user}:***@{host}"),
-            None => authority.to_string(),
-        },
-        None => authority.to_string(),
+    let rest = match rest.rsplit_once('@') {
+        Some((_, host_and_path)) => format!("***@{host_and_path}"),
+        None => rest.to_string(),
     };
-    let path = tail.split(['?', '#']).next().unwrap_or_default();
-    let hidden = if tail.len() > path.len() { "?..." } else { "" };
-    format!("{scheme}://{authority}{path}{hidden}")
+    match rest.find(['?', '#']) {
+        Some(at) => format!("{scheme}{}?...", &rest[..at]),
+        None => format!("{scheme}{rest}"),
+    }
 }
 
 /// Finds the argument `--long` in the subcommand named by `argv`, or in
@@ -129,11 +128,13 @@ mod tests {
     use super::mask_url;
 
     #[test]
-    fn url_passwords_queries_and_fragments_are_masked() {
+    fn url_credentials_queries_and_fragments_are_masked() {
         let masked = mask_url("http://u:s3cret@h:99999/p?token=t0k#f");
-        assert_eq!(masked, "http://u:***@h:99999/p?...");
+        assert_eq!(masked, "http://***@h:99999/p?...");
         assert_eq!(mask_url("http://h/p"), "http://h/p");
-        assert_eq!(mask_url("u@h:80"), "u@h:80");
-        assert_eq!(mask_url("https://user@h/#x"), "https://user@h/?...");
+        assert_eq!(mask_url("u:s3cret@h:80"), "***@h:80");
+        assert_eq!(mask_url("http://u:ab/cd@h/"), "http://***@h/");
+        assert_eq!(mask_url("http:/u:s3cret@h/"), "***@h/");
+        assert_eq!(mask_url("https://s3cret@h/#x"), "https://***@h/?...");
     }
 }

@@ -37,10 +37,13 @@ pub fn plan(sources: &[PathBuf], dest: &Path) -> Result<Vec<Output>, TemplateErr
             o.source.display()
         )));
     }
-    // `d1/x.j2 d2/x.j2 DIR`: one would silently win, or the second rename
-    // would fail after the first was done.
+    // `d1/x.j2 d2/x.j2 DIR`, or two outputs that are links to one file:
+    // one would silently win, or the second rename would fail after the
+    // first was done.
     for (i, first) in outputs.iter().enumerate() {
-        if let Some(second) = outputs[i + 1..].iter().find(|o| o.target == first.target) {
+        let same =
+            |o: &&Output| o.target == first.target || same_file(&o.target, &first.target);
+        if let Some(second) = outputs[i + 1..].iter().find(same) {
             return Err(TemplateError::Usage(format!(
                 "{} and {} would both be rendered to {}",
                 first.source.display(),

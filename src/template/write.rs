@@ -3,10 +3,11 @@
 //! beside its destination, and only when all of them are written are they
 //! renamed into place.
 //!
-//! A destination that exists and is not a regular file (`/dev/stdout`, a
-//! FIFO, `/dev/null`) is written into instead, as Templer did: renaming a
-//! file over it would replace a device node, and a pipe has nothing to
-//! rename over.
+//! A destination that exists and is not a regular file (a FIFO,
+//! `/dev/null`) is written into instead, as Templer did: renaming a file
+//! over it would replace a device node, and a pipe has nothing to rename
+//! over. `/dev/stdout` and `/dev/stderr` are written to plinth's own
+//! descriptors.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -28,6 +29,42 @@ pub enum Staged {
         /// What to write.
         body: String,
     },
+    /// To be written to plinth's own standard output or error.
+    Stream {
+        /// Which one.
+        stream: Stream,
+        /// What to write.
+        body: String,
+    },
+}
+
+/// Standard output or error, named as a destination by one of the paths
+/// that stand for them. Written through the open descriptor itself, so that
+/// a pipe works and `>> log` appends instead of the log being replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Descriptor 1.
+    Stdout,
+    /// Descriptor 2.
+    Stderr,
+}
+
+impl Stream {
+    /// The stream `path` names, if it is one of the usual spellings.
+    pub fn named(path: &Path) -> Option<Stream> {
+        match path.to_str()? {
+            "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => Some(Stream::Stdout),
+            "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => Some(Stream::Stderr),
+            _ => None,
+        }
+    }
+
+    fn write_all(self, body: &[u8]) -> io::Result<()> {
+        match self {
+            Stream::Stdout => io::stdout().lock().write_all(body),
+            Stream::Stderr => io::stderr().lock().write_all(body),
+        }
+    }
 }
 
 /// Writes `body` to a temporary file beside `target`, with the template's
@@ -35,12 +72,17 @@ pub enum Staged {
 /// followed, as Templer wrote through links: the file it points to is the
 /// one replaced, and the link stays.
 pub fn stage(template: &Path, target: &Path, body: &str) -> io::Result<Staged> {
+    if let Some(stream) = Stream::named(target) {
+        return Ok(Staged::Stream { stream, body: body.to_string() });
+    }
+    // Asked of the kernel first, which also follows /proc's links (a pipe
+    // behind /proc/self/fd/N has no path to follow by hand).
+    if fs::metadata(target).is_ok_and(|m| !m.file_type().is_file() && !m.is_dir()) {
+        return Ok(Staged::Into { target: target.to_path_buf(), body: body.to_string() });
+    }
     let target = &follow_links(target)?;
     if target.is_dir() {
         return Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"));
-    }
-    if fs::metadata(target).is_ok_and(|m| !m.file_type().is_file()) {
-        return Ok(Staged::Into { target: target.to_path_buf(), body: body.to_string() });
     }
     let dir =
         target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -99,6 +141,7 @@ impl Staged {
             Staged::Into { target, body } => {
                 OpenOptions::new().write(true).open(target)?.write_all(body.as_bytes())
             }
+            Staged::Stream { stream, body } => stream.write_all(body.as_bytes()),
         }
     }
 

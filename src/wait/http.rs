@@ -166,12 +166,14 @@ fn http_reason(error: &hyper::Error) -> String {
     format!("HTTP: {text}")
 }
 
-/// The URL as printed: a password in it becomes `***` and the query, which
+/// The URL as printed: its user and password become `***` and the query, which
 /// often carries tokens, becomes `...`.
 pub fn shown(url: &Url) -> String {
     let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some("***"));
+    // A user name can be a token too (`https://TOKEN@host/`).
+    if !shown.username().is_empty() || shown.password().is_some() {
+        let _ = shown.set_password(None);
+        let _ = shown.set_username("***");
     }
     if shown.query().is_some() || shown.fragment().is_some() {
         shown.set_query(Some("..."));

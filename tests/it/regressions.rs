@@ -85,7 +85,7 @@ fn url_password_and_query_are_never_printed() {
         out.expect_code(1);
         let text = out.all_output();
         assert!(!text.contains("TopSecret1") && !text.contains("Tok3nValue"), "{out}");
-        assert!(text.contains("admin:***@127.0.0.1:1/health?..."), "{out}");
+        assert!(text.contains("http://***@127.0.0.1:1/health?..."), "{out}");
     }
 }
 
@@ -525,4 +525,73 @@ fn mysql_host_with_a_port_says_where_the_port_goes() {
     let out = plinth(["wait", "mysql"]).env("MYSQL_HOST", "127.0.0.1:3306").run();
     out.expect_code(2).expect_stderr(&["MYSQL_HOST", "MYSQL_PORT"]);
     assert!(!out.stderr.contains("international"), "{out}");
+}
+
+#[test]
+fn dev_stdout_destination_is_written_to_the_open_descriptor() {
+    // `/dev/stdout` was followed link by link: into a pipe it failed
+    // (exit 3), and with `>> log` the log was replaced, not appended to.
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join("t.j2");
+    fs::write(&template, "hello {{ NAME }}\n").expect("template");
+    let render = |stdout: Stdio| {
+        Command::new(crate::harness::plinth::binary())
+            .args(["template".as_ref(), template.as_os_str(), "/dev/stdout".as_ref()])
+            .env_clear()
+            .env("NAME", "x")
+            .stdout(stdout)
+            .stderr(Stdio::null())
+            .output()
+            .expect("run plinth")
+    };
+    let piped = render(Stdio::piped());
+    assert_eq!(piped.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&piped.stdout), "hello x\n");
+
+    let log = dir.path().join("log");
+    fs::write(&log, "line1\n").expect("log");
+    let append = fs::OpenOptions::new().append(true).open(&log).expect("open log");
+    assert_eq!(render(Stdio::from(append)).status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&log).expect("log"), "line1\nhello x\n");
+}
+
+#[test]
+fn two_links_to_one_file_are_refused_like_two_templates_for_one_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (t, out) = (dir.path().join("t"), dir.path().join("out"));
+    fs::create_dir(&t).expect("t");
+    fs::create_dir(&out).expect("out");
+    fs::write(t.join("a.j2"), "A\n").expect("a");
+    fs::write(t.join("b.j2"), "B\n").expect("b");
+    fs::write(out.join("shared"), "orig\n").expect("shared");
+    symlink("shared", out.join("a")).expect("link a");
+    symlink("shared", out.join("b")).expect("link b");
+    let run = plinth(["template"]).args([&t.join("a.j2"), &t.join("b.j2"), &out]).run();
+    run.expect_code(2).expect_stderr(&["both be rendered to"]);
+    assert_eq!(fs::read_to_string(out.join("shared")).expect("shared"), "orig\n");
+}
+
+#[test]
+fn url_user_names_and_slashed_passwords_are_masked_everywhere() {
+    // Only `user:password@` after `://` was masked: a token given as the
+    // user name, a password holding `/`, or a URL without its scheme
+    // reached the output.
+    const SECRET: &str = "s3cret";
+    let runs = [
+        plinth([
+            "wait",
+            "http",
+            "--timeout",
+            "0.3",
+            &format!("http://{SECRET}@127.0.0.1:1/"),
+        ]),
+        plinth(["wait", "http", &format!("http://u:ab/{SECRET}@127.0.0.1:99999/")]),
+        plinth(["wait", "tcp", &format!("u:{SECRET}@127.0.0.1:99999")]),
+        plinth(["wait", "http", &format!("http:/u:{SECRET}@127.0.0.1:99999/")]),
+    ];
+    for run in runs {
+        let out = run.run();
+        assert!(!out.all_output().contains(SECRET), "a secret was shown\n{out}");
+    }
 }
