@@ -110,9 +110,7 @@ fn start_script_with_a_crlf_shebang_names_the_interpreter() {
 
 #[test]
 fn template_destination_symlink_is_written_through() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("app.conf.j2");
-    fs::write(&template, "v={{ V }}\n").expect("template");
+    let (dir, template) = template_in_temp_dir("app.conf.j2", "v={{ V }}\n");
     let real = dir.path().join("real.conf");
     fs::write(&real, "old\n").expect("old file");
     let out_dir = dir.path().join("out");
@@ -127,9 +125,7 @@ fn template_destination_symlink_is_written_through() {
 
 #[test]
 fn template_without_j2_suffix_is_not_rendered_over_itself() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("app.conf");
-    fs::write(&template, "v={{ V }}\n").expect("template");
+    let (dir, template) = template_in_temp_dir("app.conf", "v={{ V }}\n");
     let out = plinth(["template"]).args([&template, dir.path()]).env("V", "1").run();
     out.expect_code(2).expect_stderr(&["over itself"]);
     assert_eq!(fs::read_to_string(&template).expect("template"), "v={{ V }}\n");
@@ -139,9 +135,7 @@ fn template_without_j2_suffix_is_not_rendered_over_itself() {
 fn single_template_is_not_rendered_over_itself_by_any_path() {
     // One source and a file destination skipped the check that directory
     // mode had: the template was replaced by its rendering, exit 0.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("a.conf.j2");
-    fs::write(&template, "host={{ H }}\n").expect("template");
+    let (dir, template) = template_in_temp_dir("a.conf.j2", "host={{ H }}\n");
     let link = dir.path().join("link.conf");
     symlink(&template, &link).expect("symlink");
     let dotted = dir.path().join(".").join("a.conf.j2");
@@ -156,9 +150,7 @@ fn single_template_is_not_rendered_over_itself_by_any_path() {
 fn non_utf8_variable_is_named_as_such_not_as_undefined() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("t.j2");
-    fs::write(&template, "v={{ V }}\n").expect("template");
+    let (dir, template) = template_in_temp_dir("t.j2", "v={{ V }}\n");
     let out = plinth(["template"])
         .args([&template, &dir.path().join("t")])
         .env("V", OsStr::from_bytes(b"caf\xe9"))
@@ -168,10 +160,8 @@ fn non_utf8_variable_is_named_as_such_not_as_undefined() {
 
 #[test]
 fn mandatory_filter_names_the_empty_variable() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("m.j2");
-    fs::write(&template, "a={{ A|mandatory }} b={{ B | mandatory }}\n")
-        .expect("template");
+    let (dir, template) =
+        template_in_temp_dir("m.j2", "a={{ A|mandatory }} b={{ B | mandatory }}\n");
     let out = plinth(["template"]).args([&template, &dir.path().join("m")]);
     let out = out.env("A", "1").env("B", "").run();
     out.expect_code(2).expect_stderr(&["m.j2:1", "mandatory variable `B`"]);
@@ -181,10 +171,10 @@ fn mandatory_filter_names_the_empty_variable() {
 fn mandatory_after_non_ascii_text_names_the_variable_instead_of_crashing() {
     // The name was cut out of the line by byte position, which split the
     // `ñ` before it and panicked (exit 134).
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("t.j2");
-    fs::write(&template, "{{ X | mandatory }} ñ|mandatory café{{ Y|mandatory }}\n")
-        .expect("template");
+    let (dir, template) = template_in_temp_dir(
+        "t.j2",
+        "{{ X | mandatory }} ñ|mandatory café{{ Y|mandatory }}\n",
+    );
     let out = plinth(["template"]).args([&template, &dir.path().join("t")]).run();
     out.expect_code(2).expect_stderr(&["t.j2:1", "`X`", "`Y`"]);
 }
@@ -354,9 +344,7 @@ fn special_file_destinations_are_written_into_not_replaced() {
     // Outputs were renamed into place, which as root replaced a device
     // node such as /dev/null with a regular file, and could not write to a
     // pipe at all. A FIFO and /dev/stdout stand in for both here.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("t.j2");
-    fs::write(&template, "v={{ V }}\n").expect("template");
+    let (dir, template) = template_in_temp_dir("t.j2", "v={{ V }}\n");
     let fifo = dir.path().join("fifo");
     let path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("path");
     // SAFETY: `path` is a valid NUL-terminated string that outlives the call.
@@ -378,9 +366,7 @@ fn special_file_destinations_are_written_into_not_replaced() {
 fn temporary_file_is_never_opened_through_a_planted_symlink() {
     // The temporary name is predictable; it was opened without O_EXCL, so
     // a symlink placed there redirected the write to another file.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("t.j2");
-    fs::write(&template, "v={{ V }}\n").expect("template");
+    let (dir, template) = template_in_temp_dir("t.j2", "v={{ V }}\n");
     let victim = dir.path().join("victim");
     fs::write(&victim, "untouched\n").expect("victim");
     let script = r#"ln -s "$1" ".out.plinth-$$" && exec "$2" template "$3" out"#;
@@ -532,9 +518,7 @@ fn dev_stdout_destination_is_written_to_the_open_descriptor() {
     // `/dev/stdout` was followed link by link: into a pipe it failed
     // (exit 3), and with `>> log` the log was replaced, not appended to.
     use std::process::{Command, Stdio};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let template = dir.path().join("t.j2");
-    fs::write(&template, "hello {{ NAME }}\n").expect("template");
+    let (dir, template) = template_in_temp_dir("t.j2", "hello {{ NAME }}\n");
     let render = |stdout: Stdio| {
         Command::new(crate::harness::plinth::binary())
             .args(["template".as_ref(), template.as_os_str(), "/dev/stdout".as_ref()])
@@ -594,4 +578,15 @@ fn url_user_names_and_slashed_passwords_are_masked_everywhere() {
         let out = run.run();
         assert!(!out.all_output().contains(SECRET), "a secret was shown\n{out}");
     }
+}
+
+/// A temporary directory holding one template, `name`, that reads `text`.
+fn template_in_temp_dir(
+    name: &str,
+    text: &str,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let template = dir.path().join(name);
+    fs::write(&template, text).expect("template");
+    (dir, template)
 }
