@@ -44,14 +44,23 @@ pub fn run(options: &InitOptions) -> Exit {
 
     let pid = match child::spawn(&options.command) {
         Ok(pid) => pid,
-        Err(exit) => return exit,
+        // A start script that cannot even start is the failure people most
+        // need a shell in the container for.
+        Err(exit) => {
+            if options.stay_alive_on_failure {
+                let what = format!("could not start (exit {})", exit.code());
+                stay_alive(&options.command, &what, options.stay_alive_for, &watched);
+            }
+            return exit;
+        }
     };
     debug!("started {} as pid {pid}", shown(&options.command));
 
     let (status, stopping) = supervise(pid, options.kill_group, &watched);
     let exit = status.exit();
     if options.stay_alive_on_failure && !stopping && status.failed() {
-        stay_alive(&options.command, status, options.stay_alive_for, &watched);
+        let what = format!("failed ({status})");
+        stay_alive(&options.command, &what, options.stay_alive_for, &watched);
     }
     exit
 }
@@ -85,12 +94,12 @@ fn supervise(
 /// signal arrives, still reaping whatever `docker exec` leaves behind.
 fn stay_alive(
     command: &[OsString],
-    status: Status,
+    what: &str,
     period: Duration,
     watched: &signals::Set,
 ) {
     warn!(
-        "{} failed ({status}); STAY_ALIVE_ON_FAILURE is on, so the container stays up for \
+        "{} {what}; STAY_ALIVE_ON_FAILURE is on, so the container stays up for \
          {}s for debugging (docker exec); stop it to exit",
         shown(command),
         period.as_secs()

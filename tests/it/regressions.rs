@@ -590,3 +590,15 @@ fn template_in_temp_dir(
     fs::write(&template, text).expect("template");
     (dir, template)
 }
+
+#[test]
+fn stay_alive_on_failure_also_holds_when_the_command_cannot_start() {
+    // A missing or non-executable start script ended the container at
+    // once (127/126) although STAY_ALIVE_ON_FAILURE was on.
+    let out = plinth(["init", "--", "/nonexistent/start.sh"])
+        .env("STAY_ALIVE_ON_FAILURE", "true")
+        .env("PLINTH_STAY_ALIVE_FOR", "1")
+        .run();
+    out.expect_code(127).expect_stderr(&["could not start", "STAY_ALIVE_ON_FAILURE"]);
+    assert!(out.elapsed >= Duration::from_secs(1), "did not stay up: {out}");
+}
