@@ -43,6 +43,11 @@ pub async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
         Err(e) if e.is_nx_domain() || e.is_no_records_found() => {
             Err(format!("no such host `{host}`"))
         }
+        // No DNS server configured (no usable /etc/resolv.conf) and the name
+        // is not in /etc/hosts.
+        Err(e) if e.proto().is_some_and(|p| p.is_no_connections()) => Err(format!(
+            "no such host `{host}` (not in /etc/hosts, and no DNS server is set)"
+        )),
         Err(e) => Err(format!("cannot resolve `{host}`: {e}")),
     }
 }
