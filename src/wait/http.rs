@@ -200,7 +200,8 @@ pub fn header(text: &str) -> Result<Option<(HeaderName, HeaderValue)>, String> {
 pub fn url(text: &str) -> Result<Url, String> {
     let url = crate::net::parse_url(text.trim())?;
     match url.scheme() {
-        "http" | "https" => Ok(url),
+        // Host and port checked as for every other target (port 0, ...).
+        "http" | "https" => Endpoint::parse(url.as_str()).map(|_| url),
         other => Err(format!("unsupported scheme `{other}` (use http or https)")),
     }
 }

@@ -135,13 +135,13 @@ impl MysqlArgs {
         if host.is_empty() {
             return Err("MYSQL_HOST (--host) is empty".into());
         }
-        let host = host.trim_matches(['[', ']']);
-        if host.contains(':') && host.parse::<std::net::Ipv6Addr>().is_err() {
+        let bare = host.trim_matches(['[', ']']);
+        if bare.contains(':') && bare.parse::<std::net::Ipv6Addr>().is_err() {
             return Err(format!(
                 "MYSQL_HOST (--host) `{host}` is not a host: give the port in MYSQL_PORT (--port)"
             ));
         }
-        let server = Endpoint::new(host, self.port)
+        let server = Endpoint::new(bare, self.port)
             .map_err(|e| format!("MYSQL_HOST (--host): {e}"))?;
         let credentials = Credentials {
             user: self.user.clone(),

@@ -532,6 +532,14 @@ fn mysql_host_with_a_port_says_where_the_port_goes() {
     let out = plinth(["wait", "mysql"]).env("MYSQL_HOST", "127.0.0.1:3306").run();
     out.expect_code(2).expect_stderr(&["MYSQL_HOST", "MYSQL_PORT"]);
     assert!(!out.stderr.contains("international"), "{out}");
+    let v6 = plinth(["wait", "mysql"]).env("MYSQL_HOST", "[::1]:3306").run();
+    v6.expect_code(2).expect_stderr(&["`[::1]:3306`", "MYSQL_PORT"]);
+}
+
+#[test]
+fn http_url_with_port_0_is_refused_naming_the_url() {
+    let out = plinth(["wait", "http", "http://127.0.0.1:0/"]).run();
+    out.expect_code(2).expect_stderr(&["'http://127.0.0.1:0/'", "port 0"]);
 }
 
 #[test]
