@@ -61,7 +61,7 @@ pub fn name_the_variable(
         let masked = if arg.is_some_and(Arg::is_hide_env_values_set) {
             "(hidden)".to_string()
         } else {
-            mask_url(value)
+            crate::net::mask_url(value)
         };
         message = message.replace(&format!("'{value}'"), &format!("'{masked}'"));
     }
@@ -81,25 +81,6 @@ pub fn name_the_variable(
     clap::Error::raw(error.kind(), message).with_cmd(root)
 }
 
-/// `text` with anything that may be a credential or a token replaced:
-/// everything before the last `@` (a URL's user and password, with or
-/// without a scheme, even when the password holds `/`), and whatever
-/// follows a `?` or `#` after it. Text without `@`, `?` or `#` is unchanged.
-fn mask_url(text: &str) -> String {
-    let (scheme, rest) = match text.split_once("://") {
-        Some((scheme, rest)) => (format!("{scheme}://"), rest),
-        None => (String::new(), text),
-    };
-    let rest = match rest.rsplit_once('@') {
-        Some((_, host_and_path)) => format!("***@{host_and_path}"),
-        None => rest.to_string(),
-    };
-    match rest.find(['?', '#']) {
-        Some(at) => format!("{scheme}{}?...", &rest[..at]),
-        None => format!("{scheme}{rest}"),
-    }
-}
-
 /// Finds the argument `--long` in the subcommand named by `argv`, or in
 /// one of its parents (global flags).
 fn find_arg<'a>(root: &'a Command, argv: &[OsString], long: &str) -> Option<&'a Arg> {
@@ -114,27 +95,21 @@ fn find_arg<'a>(root: &'a Command, argv: &[OsString], long: &str) -> Option<&'a 
 }
 
 fn given_on_command_line(arg: &Arg, argv: &[OsString]) -> bool {
-    let long = arg.get_long().map(|l| format!("--{l}"));
-    let short = arg.get_short().map(|s| format!("-{s}"));
-    // Only plinth's own arguments: after `--` come a command's.
-    argv.iter().skip(1).map(|a| a.to_string_lossy()).take_while(|a| a != "--").any(|a| {
-        long.as_ref().is_some_and(|l| a == *l || a.starts_with(&format!("{l}=")))
-            || short.as_ref().is_some_and(|s| a.starts_with(s.as_str()))
-    })
+    let long = arg.get_long().is_some_and(|l| flag_given(argv, &format!("--{l}")));
+    let short = arg
+        .get_short()
+        .is_some_and(|s| own_arguments(argv).any(|a| a.starts_with(&format!("-{s}"))));
+    long || short
 }
 
-#[cfg(test)]
-mod tests {
-    use super::mask_url;
+/// Whether `flag` (as `--flag` or `--flag=VALUE`) is among plinth's own
+/// arguments.
+pub fn flag_given(argv: &[OsString], flag: &str) -> bool {
+    own_arguments(argv).any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+}
 
-    #[test]
-    fn url_credentials_queries_and_fragments_are_masked() {
-        let masked = mask_url("http://u:s3cret@h:99999/p?token=t0k#f");
-        assert_eq!(masked, "http://***@h:99999/p?...");
-        assert_eq!(mask_url("http://h/p"), "http://h/p");
-        assert_eq!(mask_url("u:s3cret@h:80"), "***@h:80");
-        assert_eq!(mask_url("http://u:ab/cd@h/"), "http://***@h/");
-        assert_eq!(mask_url("http:/u:s3cret@h/"), "***@h/");
-        assert_eq!(mask_url("https://s3cret@h/#x"), "https://***@h/?...");
-    }
+/// The arguments after the program name up to a `--`: after it come a
+/// command's, which may spell the same flags.
+fn own_arguments(argv: &[OsString]) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    argv.iter().skip(1).map(|a| a.to_string_lossy()).take_while(|a| a != "--")
 }

@@ -20,7 +20,7 @@ use tracing::{error, info};
 use crate::exit::Exit;
 use crate::wait::wait_for_all;
 use crate::{health, init, log, template, user};
-use args::{Cli, Command, HealthArgs, InitArgs, TemplateArgs, WaitTarget};
+use args::{Cli, Command, HealthArgs, HealthTarget, InitArgs, TemplateArgs, WaitTarget};
 
 /// Runs plinth with the process arguments; returns the exit status.
 pub fn main() -> i32 {
@@ -38,7 +38,7 @@ pub fn run(argv: Vec<OsString>) -> Exit {
         Ok(level) => log::init(level),
         Err(reason) => {
             let value = &cli.log_level;
-            let source = if flag_given(&argv, "--log-level") {
+            let source = if environment::flag_given(&argv, "--log-level") {
                 "--log-level"
             } else {
                 "environment variable LOG_LEVEL (--log-level)"
@@ -56,7 +56,7 @@ pub fn run(argv: Vec<OsString>) -> Exit {
     match cli.command {
         Command::Wait { target } => wait(target),
         Command::Health(args) => {
-            let timeout_given = flag_given(&argv, "--timeout");
+            let timeout_given = environment::flag_given(&argv, "--timeout");
             health(args, timeout_given)
         }
         Command::Template(args) => render(args),
@@ -134,25 +134,17 @@ fn wait(target: WaitTarget) -> Exit {
     }
 }
 
-/// Whether `flag` (as `--flag` or `--flag=VALUE`) is among plinth's own
-/// arguments, those before a `--` that starts a command.
-fn flag_given(argv: &[OsString], flag: &str) -> bool {
-    argv.iter()
-        .map(|a| a.to_string_lossy())
-        .take_while(|a| a != "--")
-        .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
-}
-
 fn health(args: HealthArgs, timeout_given: bool) -> Exit {
     // A declared target brings its own flags: its `--timeout` counts too,
     // unless one was given to `plinth health` itself.
     let checked = match args.target {
         Some(target) => target.probes().map(|probes| (probes, args.timeout)),
-        None => declared_health_target(args.declared.as_deref()).and_then(|declared| {
-            let target = declared.target.expect("declared_health_target checks it");
-            let timeout = if timeout_given { args.timeout } else { declared.timeout };
-            target.probes().map(|probes| (probes, timeout))
-        }),
+        None => declared_health_target(args.declared.as_deref()).and_then(
+            |(target, declared_timeout)| {
+                let timeout = if timeout_given { args.timeout } else { declared_timeout };
+                target.probes().map(|probes| (probes, timeout))
+            },
+        ),
     };
     match checked {
         // Docker reserves 2 for health commands: even an internal error is 1.
@@ -168,7 +160,9 @@ fn health(args: HealthArgs, timeout_given: bool) -> Exit {
 
 /// The target written in `PLINTH_HEALTH`, parsed as if it followed
 /// `plinth health` on the command line.
-fn declared_health_target(declared: Option<&str>) -> Result<HealthArgs, String> {
+fn declared_health_target(
+    declared: Option<&str>,
+) -> Result<(HealthTarget, std::time::Duration), String> {
     let declared = declared.filter(|d| !d.trim().is_empty()).ok_or(
         "no health target: give one (plinth health http URL) or set PLINTH_HEALTH",
     )?;
@@ -184,7 +178,9 @@ fn declared_health_target(declared: Option<&str>) -> Result<HealthArgs, String> 
     let cli = parse_with(Cli::command(), &argv)
         .map_err(|e| format!("PLINTH_HEALTH: {}", e.render().to_string().trim()))?;
     match cli.command {
-        Command::Health(args @ HealthArgs { target: Some(_), .. }) => Ok(args),
+        Command::Health(HealthArgs { target: Some(target), timeout, .. }) => {
+            Ok((target, timeout))
+        }
         _ => {
             Err("PLINTH_HEALTH names no target (like `http http://localhost:8080/`)"
                 .into())

@@ -67,6 +67,25 @@ pub fn parse_url(text: &str) -> Result<url::Url, String> {
     })
 }
 
+/// `text` with anything that may be a credential or a token replaced:
+/// everything before the last `@` (a URL's user and password, with or
+/// without a scheme, even when the password holds `/`), and whatever
+/// follows a `?` or `#` after it. Text without `@`, `?` or `#` is unchanged.
+pub fn mask_url(text: &str) -> String {
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), text),
+    };
+    let rest = match rest.rsplit_once('@') {
+        Some((_, host_and_path)) => format!("***@{host_and_path}"),
+        None => rest.to_string(),
+    };
+    match rest.find(['?', '#']) {
+        Some(at) => format!("{scheme}{}?...", &rest[..at]),
+        None => format!("{scheme}{rest}"),
+    }
+}
+
 /// The host as written in `scheme://[user@]host[:port][/...]`, for
 /// messages only.
 fn url_host(text: &str) -> &str {
@@ -159,5 +178,16 @@ mod tests {
     fn display_brackets_ipv6() {
         assert_eq!(ep("::1", 80).to_string(), "[::1]:80");
         assert_eq!(ep("a", 80).to_string(), "a:80");
+    }
+
+    #[test]
+    fn url_credentials_queries_and_fragments_are_masked() {
+        let masked = mask_url("http://u:s3cret@h:99999/p?token=t0k#f");
+        assert_eq!(masked, "http://***@h:99999/p?...");
+        assert_eq!(mask_url("http://h/p"), "http://h/p");
+        assert_eq!(mask_url("u:s3cret@h:80"), "***@h:80");
+        assert_eq!(mask_url("http://u:ab/cd@h/"), "http://***@h/");
+        assert_eq!(mask_url("http:/u:s3cret@h/"), "***@h/");
+        assert_eq!(mask_url("https://s3cret@h/#x"), "https://***@h/?...");
     }
 }

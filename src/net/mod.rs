@@ -9,5 +9,5 @@
 mod endpoint;
 mod resolve;
 
-pub use endpoint::{Endpoint, parse_url};
+pub use endpoint::{Endpoint, mask_url, parse_url};
 pub use resolve::{connect, describe, resolve};

@@ -169,17 +169,7 @@ fn http_reason(error: &hyper::Error) -> String {
 /// The URL as printed: its user and password become `***` and the query, which
 /// often carries tokens, becomes `...`.
 pub fn shown(url: &Url) -> String {
-    let mut shown = url.clone();
-    // A user name can be a token too (`https://TOKEN@host/`).
-    if !shown.username().is_empty() || shown.password().is_some() {
-        let _ = shown.set_password(None);
-        let _ = shown.set_username("***");
-    }
-    if shown.query().is_some() || shown.fragment().is_some() {
-        shown.set_query(Some("..."));
-    }
-    shown.set_fragment(None);
-    shown.to_string()
+    net::mask_url(url.as_str())
 }
 
 /// Parses a `Name: value` request header; a blank line (such as the last
